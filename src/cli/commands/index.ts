@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** Every command group registers itself here; one file per group in this folder. */
+export const commandRegistrations: Array<(program: Command) => void> = [];
