@@ -1,0 +1,27 @@
+import { sign, type KeyObject } from 'node:crypto';
+import type { SigningAlgorithm } from './signing_key.js';
+
+/**
+ * Signs JWTs with one key on the hot path: the protected header is encoded once per key, the key is a
+ * cached KeyObject, and signing calls node:crypto directly (no WebCrypto promise, no thread pool hop).
+ * ES256 signatures are IEEE P1363 (r||s), as JWS requires; RS256 is PKCS#1 v1.5 over SHA-256.
+ */
+export interface TokenSigner {
+  readonly kid: string;
+  readonly algorithm: SigningAlgorithm;
+  sign(claims: object): string;
+}
+
+export function createTokenSigner(kid: string, algorithm: SigningAlgorithm, privateKey: KeyObject): TokenSigner {
+  const encodedHeader = Buffer.from(JSON.stringify({ alg: algorithm, typ: 'JWT', kid })).toString('base64url');
+  const options = algorithm === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' as const } : privateKey;
+  return {
+    kid,
+    algorithm,
+    sign(claims: object): string {
+      const signingInput = `${encodedHeader}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+      const signature = sign('sha256', Buffer.from(signingInput), options);
+      return `${signingInput}.${signature.toString('base64url')}`;
+    },
+  };
+}
