@@ -1,1 +1,27 @@
-export {};
+export { createStsClient, type StsClientOptions, type SigningCredentials } from './sts_client.js';
+export { StsCallError, stsCallErrorFrom, type StsFailure } from './sts_call_error.js';
+export type { TemporaryCredentials } from './temporary_credentials.js';
+export {
+  createRoleChainRunner,
+  type ChainHop,
+  type ChainStep,
+  type RoleChain,
+  type RoleChainResult,
+  type RoleChainRunner,
+  type RoleChainRunnerOptions,
+  type StsCallObserver,
+  type WebIdentity,
+} from './broker/role_chain.js';
+export { sessionNameFor, SESSION_NAME_PATTERN } from './broker/session_name.js';
+export { CredentialCache, type CacheHealth, type CacheOutcome, type CredentialCacheOptions, type Expiring } from './broker/credential_cache.js';
+export { credentialCacheKey } from './broker/cache_key.js';
+export { createBrokerMetrics, noBrokerMetrics, type BrokerMetrics } from './broker/broker_metrics.js';
+export type { BrokerConnection } from './broker/broker_connection.js';
+export type { BrokerWorkload, MintedToken, TokenSource } from './broker/token_source.js';
+export {
+  createCredentialBroker,
+  type BrokeredCredentials,
+  type CredentialBroker,
+  type CredentialBrokerOptions,
+  type ExchangeListener,
+} from './broker/credential_broker.js';

@@ -1,0 +1,97 @@
+import { ForbiddenError } from '../../core/index.js';
+import type { TemporaryCredentials } from '../temporary_credentials.js';
+import type { BrokerConnection } from './broker_connection.js';
+import { noBrokerMetrics, type BrokerMetrics } from './broker_metrics.js';
+import { credentialCacheKey } from './cache_key.js';
+import { CredentialCache, type CacheHealth, type CacheOutcome, type CredentialCacheOptions } from './credential_cache.js';
+import { createRoleChainRunner, type ChainStep, type RoleChainRunner, type RoleChainRunnerOptions } from './role_chain.js';
+import { sessionNameFor } from './session_name.js';
+import type { BrokerWorkload, TokenSource } from './token_source.js';
+
+/** Credentials as the broker hands them out, with how they were obtained. */
+export interface BrokeredCredentials extends TemporaryCredentials {
+  /** The IAM role of the chain's last step. */
+  roleArn: string;
+  outcome: CacheOutcome;
+}
+
+/** Told after every successful STS exchange (not cache hits): the audit trail's side of CloudTrail. */
+export type ExchangeListener = (event: {
+  tenantId: string;
+  workloadId: string;
+  connection: string;
+  jti: string;
+  sessionName: string;
+  steps: ChainStep[];
+}) => void;
+
+export interface CredentialBrokerOptions extends CredentialCacheOptions {
+  tokenSource: TokenSource;
+  /** Defaults to the SDK v3 runner built from `sts`. */
+  runChain?: RoleChainRunner;
+  /** Endpoint, attempts and timeout for the default runner. */
+  sts?: Omit<RoleChainRunnerOptions, 'onStsCall'>;
+  metrics?: BrokerMetrics;
+  onExchange?: ExchangeListener;
+}
+
+export interface CredentialBroker {
+  getCredentials(workload: BrokerWorkload, connection: BrokerConnection): Promise<BrokeredCredentials>;
+  /** For `/readyz` detail: degraded while STS calls fail or stale credentials are being served. */
+  health(): CacheHealth;
+}
+
+interface CachedSession {
+  credentials: TemporaryCredentials;
+  roleArn: string;
+}
+
+/**
+ * Turns (workload, connection) into short-lived AWS credentials: mint a token, run the role
+ * chain, cache the result. See CredentialCache for single-flight, refresh-ahead and
+ * stale-on-error; errors are StsCallError (`access_denied`, `sts_unavailable`, …).
+ */
+export function createCredentialBroker(options: CredentialBrokerOptions): CredentialBroker {
+  const metrics = options.metrics ?? noBrokerMetrics;
+  const runChain = options.runChain ?? createRoleChainRunner({ ...options.sts, onStsCall: metrics.stsCall });
+  const cache = new CredentialCache<CachedSession>(options);
+
+  const exchange = async (workload: BrokerWorkload, connection: BrokerConnection) => {
+    const minted = await options.tokenSource.mint(workload, connection.tokenConfig);
+    const sessionName = sessionNameFor(workload.id, minted.jti);
+    const result = await runChain(
+      {
+        region: connection.region,
+        roleArn: connection.roleArn,
+        hops: connection.chain,
+        ...(connection.durationSeconds === undefined ? {} : { durationSeconds: connection.durationSeconds }),
+        ...(connection.sessionPolicy === undefined ? {} : { sessionPolicy: connection.sessionPolicy }),
+      },
+      { token: minted.token, sessionName },
+    );
+    options.onExchange?.({
+      tenantId: connection.tenantId,
+      workloadId: workload.id,
+      connection: connection.name,
+      jti: minted.jti,
+      sessionName,
+      steps: result.steps,
+    });
+    return { value: { credentials: result.credentials, roleArn: result.roleArn }, expiresAt: result.credentials.expiresAt };
+  };
+
+  return {
+    async getCredentials(workload, connection) {
+      // Defence in depth: routes already scope both to one tenant.
+      if (workload.tenantId !== connection.tenantId) {
+        throw new ForbiddenError('connection_not_in_tenant', 'This workload may not use a connection of another tenant.');
+      }
+      const key = credentialCacheKey(workload, connection);
+      const { value, outcome } = await cache.get(key, () => exchange(workload, connection));
+      metrics.cacheLookup(outcome);
+      metrics.credentialsServed(connection.tenantId);
+      return { ...value.credentials, roleArn: value.roleArn, outcome };
+    },
+    health: () => cache.health(),
+  };
+}

@@ -1,0 +1,143 @@
+/** A cached value and the moment (epoch ms) it stops being usable. */
+export interface Expiring<T> {
+  value: T;
+  expiresAt: number;
+}
+
+/** How the value a caller got was obtained. */
+export type CacheOutcome = 'hit' | 'miss' | 'stale';
+
+export interface CredentialCacheOptions {
+  /** Injected clock (epoch ms), so tests move time instead of waiting. */
+  now?: () => number;
+  /** Refresh when less than this is left (default 5 minutes); callers keep getting the cached value meanwhile. */
+  refreshAheadMs?: number;
+  /**
+   * After a failed load with nothing usable cached, callers get that same error for this long
+   * instead of each starting a new STS call (default 1 s). Keeps a dead STS from being hammered.
+   */
+  errorCooldownMs?: number;
+  /** After a failed background refresh, wait this long before trying again (default 5 s). */
+  refreshRetryMs?: number;
+  /** Bound on entries; expired ones go first, then the oldest (default 10,000). */
+  maxEntries?: number;
+}
+
+interface Entry<T> {
+  current?: Expiring<T>;
+  inflight?: Promise<Expiring<T>>;
+  /** The last load failure since the last success. */
+  failure?: { error: unknown; at: number };
+}
+
+/** What `/readyz` detail and metrics report about the loads behind the cache. */
+export interface CacheHealth {
+  status: 'ok' | 'degraded';
+  /** Entries served from cache while their refresh keeps failing. */
+  servingStale: number;
+  lastFailure?: { error: unknown; at: number };
+}
+
+/**
+ * The broker's cache: keyed, single-flight (concurrent callers of a key share one load),
+ * refresh-ahead (a key asked for inside the refresh window is reloaded in the background while
+ * callers keep the cached value, so hot keys never wait) and stale-on-error (while loads fail,
+ * still-valid values keep being served; only once they expire do callers see the error).
+ */
+export class CredentialCache<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+  private readonly now: () => number;
+  private readonly refreshAheadMs: number;
+  private readonly errorCooldownMs: number;
+  private readonly refreshRetryMs: number;
+  private readonly maxEntries: number;
+  private lastFailure: { error: unknown; at: number } | undefined;
+  /** Whether the most recent load anywhere failed: a success clears it, so recovery needs no restart. */
+  private lastLoadFailed = false;
+
+  constructor(options: CredentialCacheOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.refreshAheadMs = options.refreshAheadMs ?? 5 * 60_000;
+    this.errorCooldownMs = options.errorCooldownMs ?? 1_000;
+    this.refreshRetryMs = options.refreshRetryMs ?? 5_000;
+    this.maxEntries = options.maxEntries ?? 10_000;
+  }
+
+  async get(key: string, load: () => Promise<Expiring<T>>): Promise<{ value: T; expiresAt: number; outcome: CacheOutcome }> {
+    const now = this.now();
+    let entry = this.entries.get(key);
+    const current = entry?.current;
+    if (entry && current && current.expiresAt > now) {
+      if (current.expiresAt - now <= this.refreshAheadMs && this.mayRefresh(entry, now)) {
+        // Background: the caller is answered now; a failure is recorded, not thrown.
+        this.startLoad(entry, load).catch(() => undefined);
+      }
+      return { value: current.value, expiresAt: current.expiresAt, outcome: entry.failure ? 'stale' : 'hit' };
+    }
+    if (entry?.failure && !entry.inflight && now - entry.failure.at < this.errorCooldownMs) throw entry.failure.error;
+    if (!entry) {
+      this.evictIfFull(now);
+      entry = {};
+      this.entries.set(key, entry);
+    }
+    const loaded = await (entry.inflight ?? this.startLoad(entry, load));
+    return { value: loaded.value, expiresAt: loaded.expiresAt, outcome: 'miss' };
+  }
+
+  health(): CacheHealth {
+    const now = this.now();
+    let servingStale = 0;
+    for (const entry of this.entries.values()) {
+      if (entry.failure && entry.current && entry.current.expiresAt > now) servingStale += 1;
+    }
+    return {
+      status: this.lastLoadFailed || servingStale > 0 ? 'degraded' : 'ok',
+      servingStale,
+      ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}),
+    };
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private mayRefresh(entry: Entry<T>, now: number): boolean {
+    if (entry.inflight) return false;
+    return !entry.failure || now - entry.failure.at >= this.refreshRetryMs;
+  }
+
+  private startLoad(entry: Entry<T>, load: () => Promise<Expiring<T>>): Promise<Expiring<T>> {
+    const inflight = (async () => {
+      try {
+        const loaded = await load();
+        entry.current = loaded;
+        delete entry.failure;
+        this.lastLoadFailed = false;
+        return loaded;
+      } catch (error) {
+        const failure = { error, at: this.now() };
+        entry.failure = failure;
+        this.lastFailure = failure;
+        this.lastLoadFailed = true;
+        if (!entry.current || entry.current.expiresAt <= failure.at) delete entry.current;
+        throw error;
+      } finally {
+        delete entry.inflight;
+      }
+    })();
+    entry.inflight = inflight;
+    return inflight;
+  }
+
+  private evictIfFull(now: number): void {
+    if (this.entries.size < this.maxEntries) return;
+    for (const [key, entry] of this.entries) {
+      if (!entry.inflight && (!entry.current || entry.current.expiresAt <= now)) this.entries.delete(key);
+    }
+    // Map iteration is insertion order: the oldest keys go first.
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size < this.maxEntries) break;
+      if (!entry.inflight) this.entries.delete(key);
+    }
+  }
+}
