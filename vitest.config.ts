@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global_setup.ts'],
     // Two cores: run files in forked workers, two at a time; servers in tests bind port 0.
     pool: 'forks',
     maxWorkers: 2,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerServeCommand } from './serve.js';
 
 /** Every command group registers itself here; one file per group in this folder. */
-export const commandRegistrations: Array<(program: Command) => void> = [];
+export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand];

@@ -1,0 +1,116 @@
+import { InvalidInputError } from '../core/index.js';
+
+/** Everything rolebridge reads from its environment, typed and validated once at start. */
+export interface Config {
+  /** `sqlite:<path>`, `sqlite::memory:` or `postgres://…` */
+  databaseUrl: string;
+  /** Issuer URL per tenant; `{tenant}` sits in the host or the path. */
+  issuerTemplate: string;
+  /** False when the template is the default derived from PORT (the server fills in the real port when PORT=0). */
+  issuerTemplateExplicit: boolean;
+  /** 32-byte key that encrypts private signing keys at rest; undefined = generate into the data dir (dev). */
+  masterKey: Buffer | undefined;
+  /** Where generated files (master key, SQLite database) live. */
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Bootstrap admin API key; undefined = generate on first start and print once. */
+  adminToken: string | undefined;
+  features: { awsDatabaseIamAuth: boolean };
+  /** JWKS and discovery `Cache-Control: max-age`, and the minimum pre-publication time of a new key. */
+  jwksMaxAgeSeconds: number;
+  /** Scheduled signing-key rotation interval. */
+  keyRotationIntervalSeconds: number;
+  logLevel: string;
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./.rolebridge/rolebridge.db';
+export const DEFAULT_ISSUER_TEMPLATE = 'http://127.0.0.1:8080/t/{tenant}';
+
+function invalid(variable: string, reason: string): InvalidInputError {
+  return new InvalidInputError('invalid_configuration', `${variable}: ${reason}`, { variable });
+}
+
+function parseBoolean(variable: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw invalid(variable, `expected true or false, got '${value}'`);
+}
+
+function parseInteger(variable: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value)) throw invalid(variable, `expected a whole number, got '${value}'`);
+  const parsed = Number(value);
+  if (parsed < min || parsed > max) throw invalid(variable, `must be between ${min} and ${max}`);
+  return parsed;
+}
+
+export function parseMasterKey(value: string, variable = 'ROLEBRIDGE_MASTER_KEY'): Buffer {
+  const key = Buffer.from(value.trim(), 'base64');
+  if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== value.trim().replace(/=+$/, '')) {
+    throw invalid(variable, 'must be 32 random bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  }
+  return key;
+}
+
+export function validateIssuerTemplate(template: string): string {
+  let url: URL;
+  try {
+    url = new URL(template.replace('{tenant}', 'tenant-placeholder'));
+  } catch {
+    throw invalid('ROLEBRIDGE_ISSUER_TEMPLATE', `not a URL: '${template}'`);
+  }
+  if (template.split('{tenant}').length !== 2) {
+    throw invalid('ROLEBRIDGE_ISSUER_TEMPLATE', 'must contain {tenant} exactly once');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('ROLEBRIDGE_ISSUER_TEMPLATE', 'must be http(s)');
+  if (url.search || url.hash) throw invalid('ROLEBRIDGE_ISSUER_TEMPLATE', 'must not have a query or fragment');
+  if (template.endsWith('/')) throw invalid('ROLEBRIDGE_ISSUER_TEMPLATE', 'must not end with / (the issuer is compared byte for byte)');
+  return template;
+}
+
+export function dataDirFor(databaseUrl: string, env: Environment): string {
+  if (env.ROLEBRIDGE_DATA_DIR) return env.ROLEBRIDGE_DATA_DIR;
+  const match = /^sqlite:(.+)$/.exec(databaseUrl);
+  if (match && match[1] !== ':memory:') {
+    const path = match[1] as string;
+    const slash = path.lastIndexOf('/');
+    return slash > 0 ? path.slice(0, slash) : '.';
+  }
+  return './.rolebridge';
+}
+
+/**
+ * Reads the configuration; `overrides` are CLI flags of the same meaning, which win over the environment.
+ * Throws InvalidInputError `invalid_configuration` naming the variable at fault.
+ */
+export function loadConfig(env: Environment = process.env, overrides: Partial<Config> = {}): Config {
+  const databaseUrl = overrides.databaseUrl ?? env.ROLEBRIDGE_DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
+    throw invalid('ROLEBRIDGE_DATABASE_URL', "expected 'sqlite:<path>', 'sqlite::memory:' or 'postgres://…'");
+  }
+  const masterKeyText = env.ROLEBRIDGE_MASTER_KEY;
+  const port = overrides.port ?? parseInteger('PORT', env.PORT, 8080, 0, 65535);
+  const explicitTemplate = overrides.issuerTemplate ?? (env.ROLEBRIDGE_ISSUER_TEMPLATE || undefined);
+  return {
+    databaseUrl,
+    issuerTemplate: validateIssuerTemplate(explicitTemplate ?? DEFAULT_ISSUER_TEMPLATE.replace('8080', String(port))),
+    issuerTemplateExplicit: explicitTemplate !== undefined,
+    masterKey: overrides.masterKey ?? (masterKeyText ? parseMasterKey(masterKeyText) : undefined),
+    dataDir: overrides.dataDir ?? dataDirFor(databaseUrl, env),
+    host: overrides.host ?? env.HOST ?? '127.0.0.1',
+    port,
+    adminToken: overrides.adminToken ?? (env.ROLEBRIDGE_ADMIN_TOKEN || undefined),
+    features: overrides.features ?? {
+      awsDatabaseIamAuth: parseBoolean('ROLEBRIDGE_FEATURE_AWS_DATABASE_IAM_AUTH', env.ROLEBRIDGE_FEATURE_AWS_DATABASE_IAM_AUTH, false),
+    },
+    jwksMaxAgeSeconds: overrides.jwksMaxAgeSeconds ?? parseInteger('ROLEBRIDGE_JWKS_MAX_AGE_SECONDS', env.ROLEBRIDGE_JWKS_MAX_AGE_SECONDS, 300, 0, 86_400),
+    keyRotationIntervalSeconds:
+      overrides.keyRotationIntervalSeconds ??
+      parseInteger('ROLEBRIDGE_KEY_ROTATION_DAYS', env.ROLEBRIDGE_KEY_ROTATION_DAYS, 30, 1, 3650) * 86_400,
+    logLevel: overrides.logLevel ?? env.ROLEBRIDGE_LOG_LEVEL ?? 'info',
+  };
+}

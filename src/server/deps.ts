@@ -1,0 +1,20 @@
+import type { Config } from '../config/index.js';
+import type { Store } from '../store/index.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import type { ReadinessCheck } from './readiness.js';
+
+/**
+ * What the HTTP server is built from. Rooms that add routes add their service here as a field
+ * (the issuer, the broker, the doctor…), constructed by `createServices` in src/server/services.ts.
+ */
+export interface ServerDeps {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  /** Checks `/readyz` runs besides the database. */
+  readiness: ReadinessCheck[];
+  /** Milliseconds since the epoch; injected so tests can move time. */
+  now: () => number;
+}

@@ -1,0 +1,37 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+
+/** OpenAPI 3.1 built from the routes' JSON schemas; served at /openapi.json, browsable at /docs. */
+export async function installOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'rolebridge',
+        version: process.env.npm_package_version ?? '0.1.0',
+        description:
+          'Keyless access from a SaaS platform to its customers\' AWS accounts: a multi-tenant OIDC issuer, connections ' +
+          'and a credential broker, an IAM trust-policy engine and a doctor. Errors are always ' +
+          '`{"error": {"code", "message", "details"}}` with a stable snake_case code.',
+      },
+      components: {
+        securitySchemes: {
+          adminToken: { type: 'http', scheme: 'bearer', description: 'An admin API key (ROLEBRIDGE_ADMIN_TOKEN or one issued later).' },
+          workloadSecret: { type: 'http', scheme: 'bearer', description: 'The secret returned once when the workload was created.' },
+        },
+      },
+      tags: [
+        { name: 'health', description: 'Liveness, readiness and metrics' },
+        { name: 'issuer', description: 'Public OIDC discovery and JWKS per tenant' },
+        { name: 'tenants', description: 'Tenants, token configs, workloads and signing keys' },
+        { name: 'workload', description: 'Called by workloads with their secret' },
+        { name: 'connections', description: 'Customer AWS roles and their tests' },
+        { name: 'policy', description: 'IAM policy simulation and lint' },
+        { name: 'audit', description: 'Audit log' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import { resolveMasterKey, type Config } from '../config/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { ensureBootstrapAdminKey } from './bootstrap_admin_key.js';
+import { buildServer } from './build_server.js';
+import type { ServerDeps } from './deps.js';
+import { createLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+
+export interface ServerRuntime {
+  app: FastifyInstance;
+  deps: ServerDeps;
+  store: Store;
+  /** Base URL the server listens on (after `listen`). */
+  url: string;
+  /** Set when the bootstrap admin token was generated on this start: print it once. */
+  generatedAdminToken: string | undefined;
+  masterKey: Buffer;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logger?: Logger;
+  now?: () => number;
+  /** Listen on config.host/config.port (default true). Tests may use `app.inject` instead. */
+  listen?: boolean;
+  defaultMetrics?: boolean;
+}
+
+/** Opens the store, makes sure an admin can log in, builds the server and (by default) listens. */
+export async function startServerRuntime(config: Config, options: RuntimeOptions = {}): Promise<ServerRuntime> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const now = options.now ?? Date.now;
+  const store = await openStore(config.databaseUrl);
+  try {
+    const masterKey = resolveMasterKey(config, (message) => logger.warn(message));
+    const bootstrap = await ensureBootstrapAdminKey(store, config.adminToken, now());
+    const deps: ServerDeps = {
+      config,
+      store,
+      logger,
+      metrics: new Metrics({ defaultMetrics: options.defaultMetrics ?? true }),
+      readiness: [],
+      now,
+    };
+    const app = await buildServer(deps);
+    let url = '';
+    if (options.listen ?? true) {
+      const address = await app.listen({ host: config.host, port: config.port });
+      url = address.replace('[::1]', 'localhost');
+      if (!config.issuerTemplateExplicit && config.port === 0) {
+        // The default issuer follows the port actually bound (tests and ephemeral dev servers listen on port 0).
+        config.issuerTemplate = `http://127.0.0.1:${new URL(url).port}/t/{tenant}`;
+      }
+    } else {
+      await app.ready();
+    }
+    return {
+      app,
+      deps,
+      store,
+      url,
+      generatedAdminToken: bootstrap.generatedToken,
+      masterKey,
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

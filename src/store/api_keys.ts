@@ -1,0 +1,69 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ApiKeysTable, Database } from './schema.js';
+
+/** `admin` may change anything; `viewer` may only read. */
+export type ApiKeyRole = 'admin' | 'viewer';
+
+export interface ApiKeyRecord {
+  id: string;
+  tenantId: string | null;
+  name: string;
+  role: ApiKeyRole;
+  secretHash: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+function fromRow(row: Selectable<ApiKeysTable>): ApiKeyRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    role: row.role === 'admin' ? 'admin' : 'viewer',
+    secretHash: row.secret_hash,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+export class ApiKeyRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(key: ApiKeyRecord): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({
+        id: key.id,
+        tenant_id: key.tenantId,
+        name: key.name,
+        role: key.role,
+        secret_hash: key.secretHash,
+        created_at: key.createdAt,
+        revoked_at: key.revokedAt,
+      })
+      .execute();
+  }
+
+  async findBySecretHash(secretHash: string): Promise<ApiKeyRecord | undefined> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async find(id: string): Promise<ApiKeyRecord | undefined> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async countActive(): Promise<number> {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async revoke(id: string, at: string): Promise<void> {
+    await this.db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).execute();
+  }
+}

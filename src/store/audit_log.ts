@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { AuditEventsTable, Database } from './schema.js';
+
+/**
+ * One audit event. `details` must never hold secrets (tokens, keys): record a token's jti, not the token.
+ * `action` names are dotted verbs (`token.issued`, `tenant.created`, `connection.verify_skipped`).
+ */
+export interface AuditEvent {
+  id: string;
+  occurredAt: string;
+  tenantId: string | null;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: 'success' | 'failure';
+  requestId: string | null;
+  details: Record<string, unknown>;
+}
+
+export type NewAuditEvent = Omit<AuditEvent, 'id' | 'occurredAt' | 'requestId' | 'target' | 'tenantId' | 'outcome' | 'details'> &
+  Partial<Pick<AuditEvent, 'occurredAt' | 'requestId' | 'target' | 'tenantId' | 'outcome' | 'details'>>;
+
+function fromRow(row: Selectable<AuditEventsTable>): AuditEvent {
+  return {
+    id: row.id,
+    occurredAt: row.occurred_at,
+    tenantId: row.tenant_id,
+    actor: row.actor,
+    action: row.action,
+    target: row.target,
+    outcome: row.outcome === 'failure' ? 'failure' : 'success',
+    requestId: row.request_id,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+  };
+}
+
+let lastIdTime = 0;
+let sequence = 0;
+/** Time-ordered ids: events written in the same millisecond still sort in write order. */
+function nextEventId(now: number): string {
+  if (now === lastIdTime) sequence += 1;
+  else {
+    lastIdTime = now;
+    sequence = 0;
+  }
+  return `evt_${now.toString(36).padStart(9, '0')}${sequence.toString(36).padStart(4, '0')}${randomBytes(5).toString('hex')}`;
+}
+
+export interface AuditQuery {
+  tenantId?: string;
+  action?: string;
+  /** Return events after this id (exclusive), for paging. */
+  after?: string;
+  limit?: number;
+}
+
+export class AuditLog {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async record(event: NewAuditEvent): Promise<AuditEvent> {
+    const now = Date.now();
+    const full: AuditEvent = {
+      id: nextEventId(now),
+      occurredAt: event.occurredAt ?? new Date(now).toISOString(),
+      tenantId: event.tenantId ?? null,
+      actor: event.actor,
+      action: event.action,
+      target: event.target ?? null,
+      outcome: event.outcome ?? 'success',
+      requestId: event.requestId ?? null,
+      details: event.details ?? {},
+    };
+    await this.db
+      .insertInto('audit_events')
+      .values({
+        id: full.id,
+        occurred_at: full.occurredAt,
+        tenant_id: full.tenantId,
+        actor: full.actor,
+        action: full.action,
+        target: full.target,
+        outcome: full.outcome,
+        request_id: full.requestId,
+        details: JSON.stringify(full.details),
+      })
+      .execute();
+    return full;
+  }
+
+  async list(query: AuditQuery = {}): Promise<AuditEvent[]> {
+    let select = this.db.selectFrom('audit_events').selectAll();
+    if (query.tenantId !== undefined) select = select.where('tenant_id', '=', query.tenantId);
+    if (query.action !== undefined) select = select.where('action', '=', query.action);
+    if (query.after !== undefined) select = select.where('id', '>', query.after);
+    const rows = await select.orderBy('id').limit(Math.min(query.limit ?? 100, 1000)).execute();
+    return rows.map(fromRow);
+  }
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import { foundation } from './001_foundation.js';
+
+/** Versioned migrations, applied in name order on start. Never edit one that has been released; add the next. */
+export const migrations: Record<string, Migration> = {
+  '001_foundation': foundation,
+};

@@ -1,0 +1,85 @@
+/**
+ * The database as Kysely sees it. Portable types only: text, integer, and JSON kept in text columns;
+ * timestamps are ISO-8601 UTC strings with milliseconds (they sort as text on both dialects);
+ * booleans are integers 0/1.
+ */
+export interface TenantsTable {
+  id: string;
+  name: string;
+  signing_algorithm: string;
+  created_at: string;
+}
+
+export interface SigningKeysTable {
+  tenant_id: string;
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  /** AES-256-GCM under the master key; never leaves the issuer room decrypted. */
+  private_key_ciphertext: string;
+  state: string;
+  created_at: string;
+  /** When it may start signing (published for at least one JWKS cache lifetime before). */
+  activates_at: string;
+  retired_at: string | null;
+  /** When it leaves the JWKS (retired + longest token lifetime + skew). */
+  unpublish_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface TokenConfigsTable {
+  tenant_id: string;
+  name: string;
+  audience: string;
+  subject_template: string;
+  lifetime_seconds: number;
+  claims: string;
+  session_tags: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkloadsTable {
+  id: string;
+  tenant_id: string;
+  deployment: string;
+  component: string;
+  /** '' when the workload has no region, so the identity triple stays unique in SQL. */
+  region: string;
+  /** SHA-256 of the secret, hex; the secret itself is shown once and never stored. */
+  secret_hash: string;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  /** null: the key works for every tenant. */
+  tenant_id: string | null;
+  name: string;
+  role: string;
+  secret_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  occurred_at: string;
+  tenant_id: string | null;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  request_id: string | null;
+  details: string;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  signing_keys: SigningKeysTable;
+  token_configs: TokenConfigsTable;
+  workloads: WorkloadsTable;
+  api_keys: ApiKeysTable;
+  audit_events: AuditEventsTable;
+}

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/test_server.js';
+
+describe('server frame', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('answers liveness, readiness and metrics', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'database', ok: true }] });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('rolebridge_http_requests_total');
+  });
+
+  it('serves OpenAPI and the docs page', async () => {
+    const openapi = (await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(openapi.openapi).toBe('3.1.0');
+    expect(Object.keys(openapi.paths)).toContain('/api/v1/tenants/{tenant}/audit');
+    const docs = await fetch(`${server.url}/docs/`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger');
+  });
+
+  it('answers unknown routes with the error envelope', async () => {
+    const response = await fetch(`${server.url}/nope?x=1`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: 'route_not_found', message: 'No route GET /nope.' } });
+  });
+
+  it('requires a valid admin bearer token', async () => {
+    const missing = await fetch(`${server.url}/api/v1/tenants/acme/audit`);
+    expect(missing.status).toBe(401);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
+    const wrong = await fetch(`${server.url}/api/v1/tenants/acme/audit`, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('invalid_credentials');
+    const right = await fetch(`${server.url}/api/v1/tenants/acme/audit`, { headers: server.adminHeaders });
+    expect(right.status).toBe(200);
+    expect(await right.json()).toEqual({ events: [] });
+  });
+
+  it('validates query strings with a stable code', async () => {
+    const response = await fetch(`${server.url}/api/v1/tenants/acme/audit?limit=0`, { headers: server.adminHeaders });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; details: { errors: unknown[] } } };
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.details.errors.length).toBeGreaterThan(0);
+  });
+
+  it('never writes the bearer token to the logs', async () => {
+    await fetch(`${server.url}/api/v1/tenants/acme/audit`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(JSON.stringify(server.logs)).not.toContain(TEST_ADMIN_TOKEN);
+    expect(server.logs.some((line) => line.route === '/api/v1/tenants/:tenant/audit')).toBe(true);
+  });
+
+  it('echoes a safe request id and replaces an unsafe one', async () => {
+    const given = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'abc-123' } });
+    expect(given.headers.get('x-request-id')).toBe('abc-123');
+    const unsafe = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'a b<script>' } });
+    expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
