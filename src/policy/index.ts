@@ -1,1 +1,17 @@
-export {};
+/**
+ * rolebridge's IAM policy engine: pure functions over data (no I/O, no clock). The one engine behind the
+ * emulator's trust checks, the doctor, the CLI, the API and the console.
+ */
+export { parsePolicy } from './parse_policy.js';
+export { PolicyParseError } from './policy_parse_error.js';
+export type { PolicyDocument, PolicyStatement, PolicyCondition, PolicyEffect, PrincipalKind, PrincipalSpec, PolicyJson, PolicyStatementJson } from './policy_document.js';
+export type { AuthorizationRequest, RequestPrincipal, ContextValue } from './authorization_request.js';
+export { withAction } from './authorization_request.js';
+export type { PolicyEvaluation, StatementEvaluation, ConditionEvaluation, ElementEvaluation, Decision } from './policy_evaluation.js';
+export { evaluatePolicy, TAG_SESSION } from './evaluate_policy.js';
+export { preparePolicy, decidePolicy, type PreparedPolicy } from './prepare_policy.js';
+export { webIdentityRequest, ASSUME_ROLE_WITH_WEB_IDENTITY, type WebIdentityRequestInput } from './web_identity_request.js';
+export { assumeRoleRequest, principalArnOf, ASSUME_ROLE, type AssumeRoleRequestInput } from './assume_role_request.js';
+export { conditionKeyPrefix, oidcProviderArn, isLoopbackHttpIssuer } from './condition_key_prefix.js';
+export { parseArn, type Arn } from './arn.js';
+export { SESSION_TAGS_CLAIM, sessionTagsFromClaims } from './session_tags.js';

@@ -1,0 +1,14 @@
+import type { ContextValue } from './authorization_request.js';
+
+/**
+ * Finds a context key without regard to case (IAM condition keys are case-insensitive). The exact spelling
+ * is tried first so the common case costs one property read.
+ */
+export function lookupContext(context: Readonly<Record<string, ContextValue>>, key: string, lowerKey: string): ContextValue | undefined {
+  const exact = context[key];
+  if (exact !== undefined) return exact;
+  for (const candidate in context) {
+    if (candidate.length === lowerKey.length && candidate.toLowerCase() === lowerKey) return context[candidate];
+  }
+  return undefined;
+}
