@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { ApiKeyRepository } from './api_keys.js';
 import { AuditLog } from './audit_log.js';
+import { ConnectionRepository } from './connections.js';
 import { migrateToLatest, openDatabase, type DialectName } from './open_database.js';
 import type { Database } from './schema.js';
 import { TenantRepository } from './tenants.js';
@@ -14,6 +15,7 @@ export class Repositories {
   readonly workloads: WorkloadRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly audit: AuditLog;
+  readonly connections: ConnectionRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -21,6 +23,7 @@ export class Repositories {
     this.workloads = new WorkloadRepository(db);
     this.apiKeys = new ApiKeyRepository(db);
     this.audit = new AuditLog(db);
+    this.connections = new ConnectionRepository(db);
   }
 }
 

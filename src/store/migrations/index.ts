@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import { foundation } from './001_foundation.js';
+import { connections } from './002_connections.js';
 
 /** Versioned migrations, applied in name order on start. Never edit one that has been released; add the next. */
 export const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
+  '002_connections': connections,
 };
