@@ -20,12 +20,12 @@ export function parseArn(text: string): Arn | undefined {
 
 /**
  * ArnLike semantics: each of the six components is matched separately, each may carry `*`/`?`
- * (IAM User Guide, "Amazon Resource Name (ARN) condition operators"). A pattern that is not an ARN
- * (for example `*`) is matched as a plain glob over the whole value.
+ * (IAM User Guide, "Amazon Resource Name (ARN) condition operators"). A pattern that is not a six-part ARN
+ * never matches (as in iam-simulate).
  */
 export function arnMatcher(pattern: string): StringTest {
   const arnPattern = parseArn(pattern);
-  if (arnPattern === undefined) return wildcardMatcher(pattern, false);
+  if (arnPattern === undefined) return () => false;
   const parts = [
     wildcardMatcher(arnPattern.partition, false),
     wildcardMatcher(arnPattern.service, false),
@@ -38,4 +38,10 @@ export function arnMatcher(pattern: string): StringTest {
     if (arn === undefined) return false;
     return parts[0]!(arn.partition) && parts[1]!(arn.service) && parts[2]!(arn.region) && parts[3]!(arn.accountId) && parts[4]!(arn.resource);
   };
+}
+
+/** The Resource element: `*` matches everything, ARN patterns match component by component. */
+export function resourceMatcher(pattern: string): StringTest {
+  if (pattern === '*') return () => true;
+  return parseArn(pattern) === undefined ? wildcardMatcher(pattern, false) : arnMatcher(pattern);
 }

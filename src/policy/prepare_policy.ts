@@ -1,4 +1,4 @@
-import { arnMatcher } from './arn.js';
+import { resourceMatcher } from './arn.js';
 import type { AuthorizationRequest, ContextValue } from './authorization_request.js';
 import { parseConditionOperator, type ParsedOperatorName } from './conditions/condition_operator_name.js';
 import { lookupContext } from './context_lookup.js';
@@ -62,7 +62,7 @@ function prepareStatement(statement: PolicyStatement): PreparedStatement {
     principalNegated: statement.notPrincipal !== undefined,
     actionTests: actions.map((action) => wildcardMatcher(action, true)),
     actionNegated: statement.notAction !== undefined,
-    resourceTests: resources?.map(arnMatcher),
+    resourceTests: resources?.map(resourceMatcher),
     resourceNegated: statement.notResource !== undefined,
     conditions: statement.conditions.map(prepareCondition),
   };
