@@ -25,3 +25,15 @@ export {
   type CredentialBrokerOptions,
   type ExchangeListener,
 } from './broker/credential_broker.js';
+export type { ConnectionInput, ConnectionHopInput } from './connections/connection_input.js';
+export { validateConnection, CHAINED_DURATION_MESSAGE, type ValidConnectionSettings } from './connections/validate_connection.js';
+export {
+  verifyConnection,
+  type Diagnose,
+  type VerificationFailure,
+  type VerificationResult,
+  type VerifyDeps,
+  type VerifyRetryOptions,
+} from './connections/verify_connection.js';
+export { connectionView, brokerConnectionOf, type ConnectionView } from './connections/connection_view.js';
+export { createConnection, type ConnectionServiceDeps, type CreatedConnection } from './connections/create_connection.js';

@@ -13,7 +13,7 @@ export function credentialCacheKey(workload: BrokerWorkload, connection: BrokerC
     connection.tenantId,
     workload.tenantId,
     workload.id,
-    workload.subject,
+    workload.subject ?? null,
     connection.tokenConfig,
     connection.region,
     connection.roleArn,

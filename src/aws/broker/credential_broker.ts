@@ -25,8 +25,8 @@ export type ExchangeListener = (event: {
   steps: ChainStep[];
 }) => void;
 
-export interface CredentialBrokerOptions extends CredentialCacheOptions {
-  tokenSource: TokenSource;
+export interface CredentialBrokerOptions<W extends BrokerWorkload = BrokerWorkload> extends CredentialCacheOptions {
+  tokenSource: TokenSource<W>;
   /** Defaults to the SDK v3 runner built from `sts`. */
   runChain?: RoleChainRunner;
   /** Endpoint, attempts and timeout for the default runner. */
@@ -35,8 +35,8 @@ export interface CredentialBrokerOptions extends CredentialCacheOptions {
   onExchange?: ExchangeListener;
 }
 
-export interface CredentialBroker {
-  getCredentials(workload: BrokerWorkload, connection: BrokerConnection): Promise<BrokeredCredentials>;
+export interface CredentialBroker<W extends BrokerWorkload = BrokerWorkload> {
+  getCredentials(workload: W, connection: BrokerConnection): Promise<BrokeredCredentials>;
   /** For `/readyz` detail: degraded while STS calls fail or stale credentials are being served. */
   health(): CacheHealth;
 }
@@ -51,12 +51,12 @@ interface CachedSession {
  * chain, cache the result. See CredentialCache for single-flight, refresh-ahead and
  * stale-on-error; errors are StsCallError (`access_denied`, `sts_unavailable`, …).
  */
-export function createCredentialBroker(options: CredentialBrokerOptions): CredentialBroker {
+export function createCredentialBroker<W extends BrokerWorkload = BrokerWorkload>(options: CredentialBrokerOptions<W>): CredentialBroker<W> {
   const metrics = options.metrics ?? noBrokerMetrics;
   const runChain = options.runChain ?? createRoleChainRunner({ ...options.sts, onStsCall: metrics.stsCall });
   const cache = new CredentialCache<CachedSession>(options);
 
-  const exchange = async (workload: BrokerWorkload, connection: BrokerConnection) => {
+  const exchange = async (workload: W, connection: BrokerConnection) => {
     const minted = await options.tokenSource.mint(workload, connection.tokenConfig);
     const sessionName = sessionNameFor(workload.id, minted.jti);
     const result = await runChain(

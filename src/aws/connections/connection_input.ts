@@ -1,0 +1,26 @@
+/** What `POST /tenants/{t}/connections` accepts (after JSON-schema shape checks). */
+export interface ConnectionInput {
+  name: string;
+  roleArn: string;
+  region: string;
+  tokenConfig: string;
+  chain?: ConnectionHopInput[];
+  durationSeconds?: number;
+  /** A session policy, as JSON text or as the parsed document. */
+  sessionPolicy?: string | Record<string, unknown>;
+  /** Verify before saving (default true). `false` is for automation and is recorded in the audit log. */
+  verify?: boolean;
+  /**
+   * The workload whose token verifies the connection. Required when verifying: AWS trust policies
+   * pin the token's `sub`, so a synthetic subject would test a different identity than the
+   * workloads that will use the connection.
+   */
+  workload?: string;
+}
+
+export interface ConnectionHopInput {
+  roleArn: string;
+  externalId?: string;
+  sessionName?: string;
+  durationSeconds?: number;
+}
