@@ -1,1 +1,25 @@
-export {};
+export { Issuer, type IssuerOptions, type TenantView, type TokenConfigView, type WorkloadView, type IssuedToken } from './issuer.js';
+export type { SigningKeyView } from './key_ring.js';
+export { DEFAULT_ROTATION_POLICY, type RotationPolicy, type KeyState } from './key_rotation.js';
+export { parseIssuerTemplate, type IssuerUrls } from './issuer_url.js';
+export { DISCOVERY_PATH, JWKS_PATH, etagMatches, type IssuerDocuments, type ServedDocument } from './issuer_documents.js';
+export { assertTenantId, isTenantId, TENANT_ID_PATTERN } from './tenant_id.js';
+export {
+  parseSubjectTemplate,
+  renderSubjectTemplate,
+  SUBJECT_PLACEHOLDERS,
+  SUBJECT_VALUE_PATTERN,
+  type SubjectTemplate,
+  type SubjectValues,
+} from './subject_template.js';
+export { SIGNING_ALGORITHMS, DEFAULT_SIGNING_ALGORITHM, type SigningAlgorithm, type PublicJwk } from './signing_key.js';
+export {
+  DEFAULT_AUDIENCE,
+  DEFAULT_LIFETIME_SECONDS,
+  MIN_LIFETIME_SECONDS,
+  MAX_LIFETIME_SECONDS,
+  DEFAULT_TOKEN_CONFIG_NAME,
+  type TokenConfigInput,
+} from './token_config.js';
+export { AWS_TAGS_CLAIM, type SessionTagsInput } from './session_tags.js';
+export { CLAIMS_SUPPORTED, RESERVED_CLAIMS } from './token_claims.js';

@@ -10,18 +10,17 @@ export interface TokenSigner {
   readonly kid: string;
   readonly algorithm: SigningAlgorithm;
   sign(claims: object): string;
+  /** Signs an already serialized JSON payload (the hot path builds it from cached fragments). */
+  signPayload(json: string): string;
 }
 
 export function createTokenSigner(kid: string, algorithm: SigningAlgorithm, privateKey: KeyObject): TokenSigner {
   const encodedHeader = Buffer.from(JSON.stringify({ alg: algorithm, typ: 'JWT', kid })).toString('base64url');
   const options = algorithm === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' as const } : privateKey;
-  return {
-    kid,
-    algorithm,
-    sign(claims: object): string {
-      const signingInput = `${encodedHeader}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-      const signature = sign('sha256', Buffer.from(signingInput), options);
-      return `${signingInput}.${signature.toString('base64url')}`;
-    },
+  const signPayload = (json: string): string => {
+    const signingInput = `${encodedHeader}.${Buffer.from(json).toString('base64url')}`;
+    const signature = sign('sha256', Buffer.from(signingInput), options);
+    return `${signingInput}.${signature.toString('base64url')}`;
   };
+  return { kid, algorithm, signPayload, sign: (claims) => signPayload(JSON.stringify(claims)) };
 }

@@ -15,15 +15,15 @@ export interface SigningKeysTable {
   kid: string;
   alg: string;
   public_jwk: string;
-  /** AES-256-GCM under the master key; never leaves the issuer room decrypted. */
+  /** AES-256-GCM under the master key, bound to (tenant, kid); never leaves the issuer room decrypted. */
   private_key_ciphertext: string;
-  state: string;
+  /** Published in the JWKS from here; may sign once published for one JWKS cache lifetime. */
   created_at: string;
-  /** When it may start signing (published for at least one JWKS cache lifetime before). */
-  activates_at: string;
+  /** Started signing (null: a pre-published next key). */
+  activated_at: string | null;
+  /** Stopped signing; stays published for the longest token lifetime + skew + one cache lifetime. */
   retired_at: string | null;
-  /** When it leaves the JWKS (retired + longest token lifetime + skew). */
-  unpublish_at: string | null;
+  /** Emergency revoke: unpublished at once. */
   revoked_at: string | null;
 }
 

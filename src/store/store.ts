@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { ApiKeyRepository } from './api_keys.js';
 import { AuditLog } from './audit_log.js';
 import { ConnectionRepository } from './connections.js';
+import { SigningKeyRepository } from './signing_keys.js';
 import { migrateToLatest, openDatabase, type DialectName } from './open_database.js';
 import type { Database } from './schema.js';
 import { TenantRepository } from './tenants.js';
@@ -16,6 +17,7 @@ export class Repositories {
   readonly apiKeys: ApiKeyRepository;
   readonly audit: AuditLog;
   readonly connections: ConnectionRepository;
+  readonly signingKeys: SigningKeyRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -24,6 +26,7 @@ export class Repositories {
     this.apiKeys = new ApiKeyRepository(db);
     this.audit = new AuditLog(db);
     this.connections = new ConnectionRepository(db);
+    this.signingKeys = new SigningKeyRepository(db);
   }
 }
 

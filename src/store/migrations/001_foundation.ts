@@ -18,11 +18,10 @@ export const foundation: Migration = {
       .addColumn('alg', 'text', (c) => c.notNull())
       .addColumn('public_jwk', 'text', (c) => c.notNull())
       .addColumn('private_key_ciphertext', 'text', (c) => c.notNull())
-      .addColumn('state', 'text', (c) => c.notNull())
+      // The life-cycle state is derived from these times (src/issuer key_rotation); no column can contradict them.
       .addColumn('created_at', 'text', (c) => c.notNull())
-      .addColumn('activates_at', 'text', (c) => c.notNull())
+      .addColumn('activated_at', 'text')
       .addColumn('retired_at', 'text')
-      .addColumn('unpublish_at', 'text')
       .addColumn('revoked_at', 'text')
       .addPrimaryKeyConstraint('signing_keys_pk', ['tenant_id', 'kid'])
       .execute();

@@ -1,0 +1,511 @@
+import { randomUUID } from 'node:crypto';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { ConflictError, InvalidInputError, NotFoundError, RolebridgeError, UnavailableError } from '../core/index.js';
+import { hashSecret, type Repositories, type Store, type TenantRecord, type TokenConfigRecord, type WorkloadRecord } from '../store/index.js';
+import { AuditBuffer } from './audit_buffer.js';
+import type { IssuerDocuments } from './issuer_documents.js';
+import { parseIssuerTemplate, type IssuerUrls } from './issuer_url.js';
+import { KeyRing, type SigningKeyView, type TenantKeys } from './key_ring.js';
+import { keyState, type RotationPolicy } from './key_rotation.js';
+import { renderAwsTagsClaim, sessionTagsToInput, AWS_TAGS_CLAIM, type SessionTagsInput } from './session_tags.js';
+import { assertSigningAlgorithm, DEFAULT_SIGNING_ALGORITHM, type SigningAlgorithm } from './signing_key.js';
+import { assertSubjectValue, canRenderSubject, renderSubjectTemplate, type SubjectValues } from './subject_template.js';
+import { assertTenantId } from './tenant_id.js';
+import {
+  compileStoredTokenConfig,
+  compileTokenConfig,
+  defaultTokenConfigName,
+  type CompiledTokenConfig,
+  type TokenConfigInput,
+} from './token_config.js';
+import { newWorkloadId, newWorkloadSecret } from './workload_credentials.js';
+
+export interface TenantView {
+  id: string;
+  name: string;
+  issuer: string;
+  signingAlgorithm: SigningAlgorithm;
+  createdAt: string;
+}
+
+export interface TokenConfigView {
+  name: string;
+  audience: string;
+  subjectTemplate: string;
+  lifetimeSeconds: number;
+  claims: Record<string, unknown>;
+  sessionTags: SessionTagsInput | null;
+  createdAt: string;
+}
+
+export interface WorkloadView {
+  id: string;
+  deployment: string;
+  component: string;
+  region: string | null;
+  /** The `sub` its tokens carry under the tenant's default token config; null when there is none. */
+  subject: string | null;
+  createdAt: string;
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: string;
+  jti: string;
+}
+
+export interface IssuerOptions {
+  store: Store;
+  masterKey: Buffer;
+  /**
+   * ROLEBRIDGE_ISSUER_TEMPLATE, read on use: a server listening on port 0 learns its port (and so its
+   * default issuer) only after it is built.
+   */
+  issuerTemplate: () => string;
+  policy: RotationPolicy;
+  now: () => number;
+  /** prom-client registry for `rolebridge_tokens_issued_total` and `rolebridge_signing_key_age_seconds`. */
+  registry?: Registry;
+  /** Where background failures (audit flush, scheduled rotation) are reported. */
+  onBackgroundError?: (error: unknown, what: string) => void;
+  /** In-memory caches of token configs are re-read after this long (another replica may have written). */
+  cacheTtlMs?: number;
+}
+
+/** A compiled token config plus the per-workload JSON fragments of its tokens. */
+interface CachedTokenConfig {
+  config: CompiledTokenConfig;
+  createdAt: string;
+  /** workload id → the payload around the per-token claims, pre-serialized. */
+  payloads: Map<string, { head: string; tail: string; sub: string }>;
+}
+
+interface TenantConfigs {
+  loadedAt: number;
+  byName: Map<string, CachedTokenConfig>;
+  defaultName: string | undefined;
+}
+
+const TENANT_NAME_MAX = 200;
+
+/**
+ * The multi-tenant OIDC issuer: tenants and their keys, token configs, workloads, tokens, discovery and
+ * JWKS. Admin changes are validated completely before the first write, and written with their audit
+ * event in one transaction. Issuing a token reads nothing from the database when caches are warm.
+ */
+export class Issuer {
+  readonly keyRing: KeyRing;
+  private readonly tenants = new Map<string, TenantRecord>();
+  private readonly configs = new Map<string, TenantConfigs>();
+  private readonly auditBuffer: AuditBuffer;
+  private readonly tokensIssued: Counter<'tenant'> | undefined;
+  private readonly cacheTtlMs: number;
+  private scheduler: NodeJS.Timeout | undefined;
+
+  private urls: IssuerUrls;
+
+  constructor(private readonly options: IssuerOptions) {
+    this.urls = parseIssuerTemplate(options.issuerTemplate());
+    this.keyRing = new KeyRing({ ...options, issuerUrls: () => this.issuerUrls });
+    this.cacheTtlMs = options.cacheTtlMs ?? 30_000;
+    const report = options.onBackgroundError ?? (() => undefined);
+    this.auditBuffer = new AuditBuffer(options.store, (error) => report(error, 'audit flush'));
+    if (options.registry) {
+      this.tokensIssued = new Counter({
+        name: 'rolebridge_tokens_issued_total',
+        help: 'Tokens issued, by tenant.',
+        labelNames: ['tenant'],
+        registers: [options.registry],
+      });
+      const keyRing = this.keyRing;
+      const now = options.now;
+      new Gauge({
+        name: 'rolebridge_signing_key_age_seconds',
+        help: 'Age of each signing key of the tenants this server has loaded, by state.',
+        labelNames: ['tenant', 'kid', 'state'],
+        registers: [options.registry],
+        collect() {
+          this.reset();
+          for (const tenant of keyRing.loadedTenants()) {
+            for (const key of tenant.keys) {
+              this.set({ tenant: tenant.tenantId, kid: key.kid, state: keyState(key) }, Math.max(0, (now() - key.createdAt) / 1000));
+            }
+          }
+        },
+      });
+    }
+  }
+
+  issuerFor(tenantId: string): string {
+    return this.issuerUrls.issuerFor(tenantId);
+  }
+
+  /** The parsed issuer template; when it changes, everything built from the old issuer is dropped. */
+  get issuerUrls(): IssuerUrls {
+    const template = this.options.issuerTemplate();
+    if (template !== this.urls.template) {
+      this.urls = parseIssuerTemplate(template);
+      this.keyRing.forgetAll();
+      this.configs.clear();
+    }
+    return this.urls;
+  }
+
+  // ── tenants ────────────────────────────────────────────────────────────────────────────────────
+
+  async createTenant(input: { id: string; name: string; signingAlgorithm?: string }, actor: string, requestId?: string): Promise<TenantView> {
+    const id = assertTenantId(input.id);
+    const name = input.name.trim();
+    if (name.length === 0 || name.length > TENANT_NAME_MAX) {
+      throw new InvalidInputError('invalid_tenant_name', `A tenant name is 1–${TENANT_NAME_MAX} characters.`);
+    }
+    const algorithm = assertSigningAlgorithm(input.signingAlgorithm ?? DEFAULT_SIGNING_ALGORITHM);
+    const { store, now } = this.options;
+    if (await store.tenants.find(id)) throw new ConflictError('tenant_exists', `Tenant ${id} already exists; tenant ids are never reused.`, { tenantId: id });
+    const pairs = await this.keyRing.generate(algorithm, 2);
+    const tenant: TenantRecord = { id, name, signingAlgorithm: algorithm, createdAt: new Date(now()).toISOString() };
+    await store.transaction(async (tx) => {
+      if (await tx.tenants.find(id)) throw new ConflictError('tenant_exists', `Tenant ${id} already exists.`, { tenantId: id });
+      await tx.tenants.insert(tenant);
+      const actions = await this.keyRing.createInitialKeys(tx, id, pairs);
+      await tx.audit.record({
+        tenantId: id,
+        actor,
+        action: 'tenant.created',
+        target: id,
+        ...(requestId ? { requestId } : {}),
+        details: { name, signingAlgorithm: algorithm, keys: actions },
+      });
+    });
+    this.tenants.set(id, tenant);
+    await this.keyRing.load(id);
+    return this.tenantView(tenant);
+  }
+
+  async getTenant(id: string): Promise<TenantView> {
+    return this.tenantView(await this.requireTenant(id));
+  }
+
+  private tenantView(tenant: TenantRecord): TenantView {
+    return {
+      id: tenant.id,
+      name: tenant.name,
+      issuer: this.issuerFor(tenant.id),
+      signingAlgorithm: tenant.signingAlgorithm as SigningAlgorithm,
+      createdAt: tenant.createdAt,
+    };
+  }
+
+  /** Tenants are immutable, so a found tenant is cached for good. */
+  async findTenant(id: string): Promise<TenantRecord | undefined> {
+    const cached = this.tenants.get(id);
+    if (cached) return cached;
+    const tenant = await this.options.store.tenants.find(id);
+    if (tenant) this.tenants.set(id, tenant);
+    return tenant;
+  }
+
+  async requireTenant(id: string): Promise<TenantRecord> {
+    const tenant = await this.findTenant(id);
+    if (!tenant) throw new NotFoundError('tenant_not_found', `No tenant ${id}.`, { tenantId: id });
+    return tenant;
+  }
+
+  // ── discovery + JWKS ───────────────────────────────────────────────────────────────────────────
+
+  /** The tenant's prebuilt discovery and JWKS bytes; 404 `tenant_not_found` for an unknown tenant. */
+  async documents(tenantId: string): Promise<IssuerDocuments> {
+    const warm = this.keyRing.peek(tenantId);
+    if (warm) return warm.documents;
+    await this.requireTenant(tenantId);
+    return (await this.keyRing.get(tenantId)).documents;
+  }
+
+  // ── keys ───────────────────────────────────────────────────────────────────────────────────────
+
+  async listKeys(tenantId: string): Promise<SigningKeyView[]> {
+    await this.requireTenant(tenantId);
+    return this.keyRing.view(await this.options.store.signingKeys.listForTenant(tenantId));
+  }
+
+  async rotateKeys(tenantId: string, actor: string, requestId?: string): Promise<SigningKeyView[]> {
+    const tenant = await this.requireTenant(tenantId);
+    await this.keyRing.rotate(tenantId, tenant.signingAlgorithm as SigningAlgorithm, (tx, actions) =>
+      this.recordKeyChange(tx, tenantId, actor, 'signing_key.rotated', actions, requestId),
+    );
+    return this.listKeys(tenantId);
+  }
+
+  async revokeKey(tenantId: string, kid: string, actor: string, requestId?: string): Promise<SigningKeyView[]> {
+    const tenant = await this.requireTenant(tenantId);
+    await this.keyRing.revoke(tenantId, tenant.signingAlgorithm as SigningAlgorithm, kid, (tx, actions) =>
+      this.recordKeyChange(tx, tenantId, actor, 'signing_key.revoked', actions, requestId),
+    );
+    return this.listKeys(tenantId);
+  }
+
+  /** One scheduled pass over every tenant: remove expired keys, rotate due ones, keep a next key. */
+  async runKeyMaintenance(): Promise<void> {
+    for (const tenantId of await this.options.store.signingKeys.tenantIds()) {
+      const tenant = await this.findTenant(tenantId);
+      if (!tenant) continue;
+      try {
+        await this.keyRing.maintain(tenantId, tenant.signingAlgorithm as SigningAlgorithm, (tx, actions) =>
+          this.recordKeyChange(tx, tenantId, 'system:key-scheduler', 'signing_key.maintained', actions),
+        );
+      } catch (error) {
+        (this.options.onBackgroundError ?? (() => undefined))(error, `key maintenance of ${tenantId}`);
+      }
+    }
+  }
+
+  /** Runs key maintenance now and then every `intervalMs` until `close()`. */
+  startKeyScheduler(intervalMs = 60_000): void {
+    if (this.scheduler) return;
+    void this.runKeyMaintenance();
+    this.scheduler = setInterval(() => void this.runKeyMaintenance(), intervalMs);
+    this.scheduler.unref();
+  }
+
+  private async recordKeyChange(
+    tx: Repositories,
+    tenantId: string,
+    actor: string,
+    action: string,
+    actions: Array<Record<string, string>>,
+    requestId?: string,
+  ): Promise<void> {
+    await tx.audit.record({
+      tenantId,
+      actor,
+      action,
+      target: tenantId,
+      ...(requestId ? { requestId } : {}),
+      details: { actions },
+    });
+  }
+
+  // ── token configs ──────────────────────────────────────────────────────────────────────────────
+
+  async createTokenConfig(tenantId: string, input: TokenConfigInput, actor: string, requestId?: string): Promise<TokenConfigView> {
+    await this.requireTenant(tenantId);
+    const compiled = compileTokenConfig(input);
+    const at = new Date(this.options.now()).toISOString();
+    const record: TokenConfigRecord = {
+      tenantId,
+      name: compiled.name,
+      audience: compiled.audience,
+      subjectTemplate: compiled.subjectTemplate.source,
+      lifetimeSeconds: compiled.lifetimeSeconds,
+      claims: compiled.claims,
+      sessionTags: compiled.sessionTags
+        ? { principalTags: sessionTagsToInput(compiled.sessionTags).principalTags, transitiveTagKeys: [...compiled.sessionTags.transitiveTagKeys] }
+        : null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await this.options.store.transaction(async (tx) => {
+      if (await tx.tokenConfigs.find(tenantId, compiled.name)) {
+        throw new ConflictError('token_config_exists', `Tenant ${tenantId} already has a token config named ${compiled.name}.`, { name: compiled.name });
+      }
+      await tx.tokenConfigs.insert(record);
+      await tx.audit.record({
+        tenantId,
+        actor,
+        action: 'token_config.created',
+        target: compiled.name,
+        ...(requestId ? { requestId } : {}),
+        details: { audience: record.audience, subjectTemplate: record.subjectTemplate, lifetimeSeconds: record.lifetimeSeconds },
+      });
+    });
+    this.configs.delete(tenantId);
+    return tokenConfigView(record);
+  }
+
+  async listTokenConfigs(tenantId: string): Promise<TokenConfigView[]> {
+    await this.requireTenant(tenantId);
+    return (await this.options.store.tokenConfigs.list(tenantId)).map(tokenConfigView);
+  }
+
+  private async tenantConfigs(tenantId: string): Promise<TenantConfigs> {
+    const cached = this.configs.get(tenantId);
+    if (cached && this.options.now() - cached.loadedAt < this.cacheTtlMs) return cached;
+    const records = await this.options.store.tokenConfigs.list(tenantId);
+    const byName = new Map(records.map((r) => [r.name, { config: compileStoredTokenConfig(r), createdAt: r.createdAt, payloads: new Map() }]));
+    const fresh: TenantConfigs = { loadedAt: this.options.now(), byName, defaultName: defaultTokenConfigName(records.map((r) => r.name)) };
+    this.configs.set(tenantId, fresh);
+    return fresh;
+  }
+
+  // ── workloads ──────────────────────────────────────────────────────────────────────────────────
+
+  async createWorkload(
+    tenantId: string,
+    input: { deployment: string; component: string; region?: string | null },
+    actor: string,
+    requestId?: string,
+  ): Promise<WorkloadView & { secret: string }> {
+    await this.requireTenant(tenantId);
+    const deployment = assertSubjectValue('deployment', input.deployment);
+    const component = assertSubjectValue('component', input.component);
+    const region = input.region === undefined || input.region === null ? null : assertSubjectValue('region', input.region);
+    const secret = newWorkloadSecret();
+    const record: WorkloadRecord = {
+      id: newWorkloadId(),
+      tenantId,
+      deployment,
+      component,
+      region,
+      secretHash: hashSecret(secret),
+      createdAt: new Date(this.options.now()).toISOString(),
+      disabledAt: null,
+    };
+    await this.options.store.transaction(async (tx) => {
+      if (await tx.workloads.findByIdentity(tenantId, deployment, component, region)) {
+        throw new ConflictError('workload_exists', 'A workload with this deployment, component and region already exists.', {
+          deployment,
+          component,
+          region,
+        });
+      }
+      await tx.workloads.insert(record);
+      await tx.audit.record({
+        tenantId,
+        actor,
+        action: 'workload.created',
+        target: record.id,
+        ...(requestId ? { requestId } : {}),
+        details: { deployment, component, region },
+      });
+    });
+    return { ...(await this.workloadView(record)), secret };
+  }
+
+  async listWorkloads(tenantId: string): Promise<WorkloadView[]> {
+    await this.requireTenant(tenantId);
+    const records = await this.options.store.workloads.list(tenantId);
+    return Promise.all(records.map((r) => this.workloadView(r)));
+  }
+
+  private async workloadView(workload: WorkloadRecord): Promise<WorkloadView> {
+    const configs = await this.tenantConfigs(workload.tenantId);
+    const config = configs.defaultName === undefined ? undefined : configs.byName.get(configs.defaultName)?.config;
+    const values = subjectValuesOf(workload);
+    let subject: string | null = null;
+    if (config && canRenderSubject(config.subjectTemplate, values)) {
+      try {
+        subject = renderSubjectTemplate(config.subjectTemplate, values);
+      } catch (error) {
+        if (!(error instanceof RolebridgeError)) throw error;
+      }
+    }
+    return { id: workload.id, deployment: workload.deployment, component: workload.component, region: workload.region, subject, createdAt: workload.createdAt };
+  }
+
+  // ── tokens ─────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Issues a token for an authenticated workload. The tenant is the workload's own — nothing in the
+   * request can name another — so a workload of tenant A can never obtain a token of tenant B.
+   */
+  async issueToken(workload: WorkloadRecord, request: { tokenConfig?: string; audience?: string }, requestId?: string): Promise<IssuedToken> {
+    const tenantId = workload.tenantId;
+    void this.issuerUrls; // drops caches built for an old issuer template (port learnt after listen)
+    const keys: TenantKeys = this.keyRing.peek(tenantId) ?? (await this.keyRing.get(tenantId));
+    const signer = this.keyRing.signerOf(keys);
+    const configs = await this.tenantConfigs(tenantId);
+    const name = request.tokenConfig ?? configs.defaultName;
+    if (name === undefined) {
+      if (configs.byName.size === 0) throw new UnavailableError('no_token_config', `Tenant ${tenantId} has no token config yet.`);
+      throw new InvalidInputError('token_config_required', `Tenant ${tenantId} has several token configs and none named 'default'; name one in tokenConfig.`, {
+        tokenConfigs: [...configs.byName.keys()],
+      });
+    }
+    const cached = configs.byName.get(name);
+    if (!cached) throw new NotFoundError('token_config_not_found', `Tenant ${tenantId} has no token config named ${name}.`, { tokenConfig: name });
+    const { config } = cached;
+    if (request.audience !== undefined && request.audience !== config.audience) {
+      throw new InvalidInputError('audience_not_allowed', `Token config ${name} issues tokens for audience '${config.audience}' only.`, {
+        allowed: config.audience,
+      });
+    }
+    let payload = cached.payloads.get(workload.id);
+    if (!payload) {
+      payload = this.payloadFragments(keys.issuer, config, workload);
+      if (cached.payloads.size > 10_000) cached.payloads.clear();
+      cached.payloads.set(workload.id, payload);
+    }
+    const nowMs = this.options.now();
+    const iat = Math.floor(nowMs / 1000);
+    const exp = iat + config.lifetimeSeconds;
+    const jti = randomUUID();
+    const token = signer.signPayload(`${payload.head},"iat":${iat},"nbf":${iat},"exp":${exp},"jti":"${jti}"${payload.tail}`);
+    this.tokensIssued?.inc({ tenant: tenantId });
+    this.auditBuffer.push({
+      tenantId,
+      actor: `workload:${workload.id}`,
+      action: 'token.issued',
+      target: workload.id,
+      occurredAt: new Date(nowMs).toISOString(),
+      ...(requestId ? { requestId } : {}),
+      details: { jti, sub: payload.sub, aud: config.audience, workload: workload.id, tokenConfig: name, kid: signer.kid, exp },
+    });
+    return { token, expiresAt: new Date(exp * 1000).toISOString(), jti };
+  }
+
+  /** Everything in a token except iat/nbf/exp/jti, serialized once per (config, workload). */
+  private payloadFragments(issuer: string, config: CompiledTokenConfig, workload: WorkloadRecord): { head: string; tail: string; sub: string } {
+    const values = subjectValuesOf(workload);
+    const sub = renderSubjectTemplate(config.subjectTemplate, values);
+    const head = JSON.stringify({ iss: issuer, sub, aud: config.audience }).slice(0, -1);
+    const rest: Record<string, unknown> = {
+      tenant_id: workload.tenantId,
+      workload_id: workload.id,
+      deployment: workload.deployment,
+      component: workload.component,
+      ...(workload.region === null ? {} : { region: workload.region }),
+      ...config.claims,
+      ...(config.sessionTags ? { [AWS_TAGS_CLAIM]: renderAwsTagsClaim(config.sessionTags, values) } : {}),
+    };
+    const tail = `,${JSON.stringify(rest).slice(1)}`;
+    return { head, tail, sub };
+  }
+
+  /** Writes buffered audit events now (tests, shutdown). */
+  flushAudit(): Promise<void> {
+    return this.auditBuffer.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.scheduler) clearInterval(this.scheduler);
+    this.scheduler = undefined;
+    await this.auditBuffer.flush();
+  }
+}
+
+function subjectValuesOf(workload: WorkloadRecord): SubjectValues {
+  return {
+    tenant: workload.tenantId,
+    deployment: workload.deployment,
+    component: workload.component,
+    workload: workload.id,
+    ...(workload.region === null ? {} : { region: workload.region }),
+  };
+}
+
+function tokenConfigView(record: TokenConfigRecord): TokenConfigView {
+  return {
+    name: record.name,
+    audience: record.audience,
+    subjectTemplate: record.subjectTemplate,
+    lifetimeSeconds: record.lifetimeSeconds,
+    claims: record.claims,
+    sessionTags: record.sessionTags
+      ? {
+          principalTags: record.sessionTags.principalTags,
+          ...(record.sessionTags.transitiveTagKeys.length > 0 ? { transitiveTagKeys: record.sessionTags.transitiveTagKeys } : {}),
+        }
+      : null,
+    createdAt: record.createdAt,
+  };
+}
