@@ -1,0 +1,128 @@
+/**
+ * Everything the emulator knows, as plain JSON-able data so that `--state-file` can keep it.
+ * Names that IAM treats case-insensitively (roles, users) are keyed by their lower-case form.
+ */
+// A type alias (not an interface) so tags fit the XmlValue index signature.
+export type Tag = {
+  Key: string;
+  Value: string;
+};
+
+export interface OidcProviderRecord {
+  /** The URL as created, with its scheme (`https://host/path`). */
+  url: string;
+  arn: string;
+  clientIds: string[];
+  thumbprints: string[];
+  tags: Tag[];
+  createDate: string;
+}
+
+export interface RoleRecord {
+  name: string;
+  path: string;
+  roleId: string;
+  arn: string;
+  assumeRolePolicyDocument: string;
+  description?: string;
+  maxSessionDuration: number;
+  tags: Tag[];
+  createDate: string;
+  /** Inline policies by name (documents kept as sent). */
+  inlinePolicies: Record<string, string>;
+}
+
+export interface UserRecord {
+  name: string;
+  path: string;
+  userId: string;
+  arn: string;
+  tags: Tag[];
+  createDate: string;
+  inlinePolicies: Record<string, string>;
+}
+
+export interface AccessKeyRecord {
+  accessKeyId: string;
+  secretAccessKey: string;
+  accountId: string;
+  /** `root` keys act as the account root; user keys as that IAM user. */
+  owner: { kind: 'root' } | { kind: 'user'; userName: string };
+  status: 'Active' | 'Inactive';
+  createDate: string;
+}
+
+/** What the web-identity exchange that created a session saw, kept for events and GetCallerIdentity. */
+export interface WebIdentityOrigin {
+  providerArn: string;
+  issuer: string;
+  subject: string;
+  audience: string;
+  jti?: string;
+}
+
+export interface SessionRecord {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** ISO-8601 expiration. */
+  expiration: string;
+  accountId: string;
+  roleName: string;
+  roleId: string;
+  roleArn: string;
+  sessionName: string;
+  /** True when created by AssumeRole with role-session credentials (capped at one hour). */
+  chained: boolean;
+  sessionTags: Tag[];
+  transitiveTagKeys: string[];
+  sourceIdentity?: string;
+  /** The `Policy` passed at assume time: the session may do only what both it and the role allow. */
+  sessionPolicy?: string;
+  webIdentity?: WebIdentityOrigin;
+  createDate: string;
+}
+
+export interface AccountRecord {
+  accountId: string;
+  oidcProviders: Record<string, OidcProviderRecord>;
+  roles: Record<string, RoleRecord>;
+  users: Record<string, UserRecord>;
+}
+
+export interface EmulatorState {
+  accounts: Record<string, AccountRecord>;
+  accessKeys: Record<string, AccessKeyRecord>;
+  sessions: Record<string, SessionRecord>;
+}
+
+export interface AccountSeed {
+  accountId: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export function emptyState(seeds: readonly AccountSeed[], now: Date): EmulatorState {
+  const state: EmulatorState = { accounts: {}, accessKeys: {}, sessions: {} };
+  for (const seed of seeds) ensureAccount(state, seed, now);
+  return state;
+}
+
+/** Adds the account and its admin key when missing (a state file may predate a new `--account-id`). */
+export function ensureAccount(state: EmulatorState, seed: AccountSeed, now: Date): AccountRecord {
+  const account = (state.accounts[seed.accountId] ??= {
+    accountId: seed.accountId,
+    oidcProviders: {},
+    roles: {},
+    users: {},
+  });
+  state.accessKeys[seed.accessKeyId] = {
+    accessKeyId: seed.accessKeyId,
+    secretAccessKey: seed.secretAccessKey,
+    accountId: seed.accountId,
+    owner: { kind: 'root' },
+    status: 'Active',
+    createDate: state.accessKeys[seed.accessKeyId]?.createDate ?? now.toISOString(),
+  };
+  return account;
+}

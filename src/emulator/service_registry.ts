@@ -1,0 +1,31 @@
+import type { EmulatorService } from './emulator_service.js';
+import { iamService } from './iam/iam_service.js';
+import { stsService } from './sts/sts_service.js';
+
+/**
+ * The emulated services, by SigV4 signing name. Adding a service: write its EmulatorService in its
+ * own folder and list it here.
+ */
+export const defaultServices: readonly EmulatorService[] = [stsService, iamService];
+
+export class ServiceRegistry {
+  private readonly bySigningName = new Map<string, EmulatorService>();
+
+  constructor(services: readonly EmulatorService[]) {
+    for (const service of services) this.bySigningName.set(service.signingName, service);
+  }
+
+  bySigning(name: string): EmulatorService | undefined {
+    return this.bySigningName.get(name);
+  }
+
+  /** The service an unsigned request goes to: the one listing the action as unsigned (STS's web identity). */
+  forUnsigned(action: string): EmulatorService | undefined {
+    return [...this.bySigningName.values()].find((service) => service.unsignedActions?.has(action));
+  }
+
+  /** JSON-protocol services are found by their `X-Amz-Target` prefix. */
+  byTargetPrefix(prefix: string): EmulatorService | undefined {
+    return [...this.bySigningName.values()].find((service) => service.protocol === 'json' && service.targetPrefix === prefix);
+  }
+}

@@ -1,0 +1,99 @@
+import { type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput, createLocalJWKSet, errors } from 'jose';
+import { AwsError } from '../aws_error.js';
+
+/**
+ * Fetches an issuer's discovery document and JWKS over HTTP as STS does, and caches them for as
+ * long as the responses' `Cache-Control: max-age` allows (no header, `no-cache` or `no-store`:
+ * not cached — GitLab's outage showed STS refetching on `no-cache`, FIELD-NOTES). An unknown `kid`
+ * on a cached set triggers one refetch, so a rotated key works without waiting for expiry.
+ * Every failure is STS's one answer: "Couldn't retrieve verification key…" (AWS-REFERENCE §1.6).
+ */
+export const VERIFICATION_KEY_UNAVAILABLE =
+  "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
+
+/** STS gives up on an identity provider that takes longer than 5 seconds (AWS-REFERENCE §2.8). */
+const FETCH_TIMEOUT_MS = 5_000;
+
+interface CachedKeys {
+  jwks: JSONWebKeySet;
+  /** ms since the epoch; 0 means "use once". */
+  freshUntil: number;
+}
+
+export type VerificationKey = Awaited<ReturnType<ReturnType<typeof createLocalJWKSet>>>;
+
+export class IssuerKeyCache {
+  private readonly cache = new Map<string, CachedKeys>();
+
+  constructor(private readonly timeoutMs: number = FETCH_TIMEOUT_MS) {}
+
+  /** The key that verifies a token with `header` from `issuer`, or InvalidIdentityToken. */
+  async keyFor(issuer: string, header: JWSHeaderParameters, now: number): Promise<VerificationKey> {
+    const cached = this.cache.get(issuer);
+    if (cached !== undefined && cached.freshUntil > now) {
+      const key = await selectKey(cached.jwks, header);
+      if (key !== undefined) return key;
+    }
+    const fetched = await this.fetchKeys(issuer, now);
+    const key = await selectKey(fetched.jwks, header);
+    if (key === undefined) throw keyUnavailable();
+    return key;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async fetchKeys(issuer: string, now: number): Promise<CachedKeys> {
+    const discovery = await this.fetchJson(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+    const jwksUri = (discovery.body as { jwks_uri?: unknown }).jwks_uri;
+    if (typeof jwksUri !== 'string') throw keyUnavailable();
+    const jwks = await this.fetchJson(jwksUri);
+    if (!Array.isArray((jwks.body as { keys?: unknown }).keys)) throw keyUnavailable();
+    const maxAge = Math.min(discovery.maxAgeSeconds, jwks.maxAgeSeconds);
+    const entry = { jwks: jwks.body as JSONWebKeySet, freshUntil: maxAge > 0 ? now + maxAge * 1000 : 0 };
+    this.cache.set(issuer, entry);
+    return entry;
+  }
+
+  private async fetchJson(url: string): Promise<{ body: unknown; maxAgeSeconds: number }> {
+    try {
+      const response = await fetch(url, {
+        signal: AbortSignal.timeout(this.timeoutMs),
+        headers: { accept: 'application/json' },
+        redirect: 'error',
+      });
+      if (response.status !== 200) throw keyUnavailable();
+      const body: unknown = await response.json();
+      if (typeof body !== 'object' || body === null) throw keyUnavailable();
+      return { body, maxAgeSeconds: maxAgeOf(response.headers.get('cache-control')) };
+    } catch (error) {
+      if (error instanceof AwsError) throw error;
+      throw keyUnavailable();
+    }
+  }
+}
+
+function maxAgeOf(cacheControl: string | null): number {
+  if (cacheControl === null) return 0;
+  const directives = cacheControl.toLowerCase().split(',').map((d) => d.trim());
+  if (directives.includes('no-cache') || directives.includes('no-store')) return 0;
+  const maxAge = directives.find((d) => d.startsWith('max-age='));
+  const seconds = maxAge === undefined ? 0 : Number.parseInt(maxAge.slice('max-age='.length), 10);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+}
+
+/** jose's JWKS selection: by `kid` when present, else the single key fitting `alg`. */
+async function selectKey(jwks: JSONWebKeySet, header: JWSHeaderParameters): Promise<VerificationKey | undefined> {
+  try {
+    return await createLocalJWKSet(jwks)(header, {} as FlattenedJWSInput);
+  } catch (error) {
+    if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return undefined;
+    if (error instanceof errors.JOSEError) return undefined;
+    throw error;
+  }
+}
+
+function keyUnavailable(): AwsError {
+  return new AwsError('InvalidIdentityToken', 400, VERIFICATION_KEY_UNAVAILABLE);
+}
