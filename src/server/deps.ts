@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import type { Issuer } from '../issuer/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -11,6 +12,8 @@ import type { ReadinessCheck } from './readiness.js';
 export interface ServerDeps {
   config: Config;
   store: Store;
+  /** The multi-tenant OIDC issuer: tenants, keys, token configs, workloads, tokens, discovery + JWKS. */
+  issuer: Issuer;
   logger: Logger;
   metrics: Metrics;
   /** Checks `/readyz` runs besides the database. */

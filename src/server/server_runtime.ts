@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { resolveMasterKey, type Config } from '../config/index.js';
+import { DEFAULT_ROTATION_POLICY, Issuer } from '../issuer/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { ensureBootstrapAdminKey } from './bootstrap_admin_key.js';
 import { buildServer } from './build_server.js';
@@ -35,15 +36,31 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
   try {
     const masterKey = resolveMasterKey(config, (message) => logger.warn(message));
     const bootstrap = await ensureBootstrapAdminKey(store, config.adminToken, now());
+    const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? true });
+    const issuer = new Issuer({
+      store,
+      masterKey,
+      issuerTemplate: () => config.issuerTemplate,
+      policy: {
+        ...DEFAULT_ROTATION_POLICY,
+        jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
+        rotationIntervalSeconds: config.keyRotationIntervalSeconds,
+      },
+      now,
+      registry: metrics.registry,
+      onBackgroundError: (error, what) => logger.error({ err: error }, `issuer: ${what} failed`),
+    });
     const deps: ServerDeps = {
       config,
       store,
+      issuer,
       logger,
-      metrics: new Metrics({ defaultMetrics: options.defaultMetrics ?? true }),
+      metrics,
       readiness: [],
       now,
     };
     const app = await buildServer(deps);
+    issuer.startKeyScheduler();
     let url = '';
     if (options.listen ?? true) {
       const address = await app.listen({ host: config.host, port: config.port });
@@ -64,6 +81,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       masterKey,
       async close() {
         await app.close();
+        await issuer.close();
         await store.close();
       },
     };

@@ -1,10 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAuditRoutes } from './audit.js';
 import { registerHealthRoutes } from './health.js';
+import { registerIssuerPublicRoutes } from './issuer_public.js';
+import { registerKeyRoutes } from './keys.js';
+import { registerTenantRoutes } from './tenants.js';
+import { registerTokenRoutes } from './token.js';
+import { registerTokenConfigRoutes } from './token_configs.js';
+import { registerWorkloadRoutes } from './workloads.js';
 import type { RouteContext } from './route_context.js';
 
 /** Every route module, in registration order. Add yours here (one line). */
 export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext) => void | Promise<void>> = [
   registerHealthRoutes,
   registerAuditRoutes,
+  registerIssuerPublicRoutes,
+  registerTenantRoutes,
+  registerTokenConfigRoutes,
+  registerWorkloadRoutes,
+  registerKeyRoutes,
+  registerTokenRoutes,
 ];

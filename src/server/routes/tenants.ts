@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { actorOf } from '../authentication.js';
+import { errorResponseSchema } from '../error_envelope.js';
+import { tenantParams, tenantSchema } from './issuer_schemas.js';
+import type { RouteContext } from './route_context.js';
+
+/** `POST /api/v1/tenants` (creates the tenant and its first signing keys) and `GET /api/v1/tenants/{tenant}`. */
+export function registerTenantRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.post<{ Body: { id: string; name: string; signingAlgorithm?: 'ES256' | 'RS256' } }>(
+    '/api/v1/tenants',
+    {
+      preHandler: ctx.auth.requireAdmin,
+      schema: {
+        tags: ['tenants'],
+        summary: 'Create a tenant (its issuer and first signing keys)',
+        security: [{ adminToken: [] }],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'name'],
+          properties: {
+            id: { type: 'string', maxLength: 100, description: 'Immutable: 3–63 of [a-z0-9-], no leading or trailing hyphen' },
+            name: { type: 'string', maxLength: 400 },
+            signingAlgorithm: { type: 'string', enum: ['ES256', 'RS256'], default: 'ES256' },
+          },
+        },
+        response: { 201: tenantSchema, 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 409: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const tenant = await ctx.issuer.createTenant(request.body, actorOf(request), request.id);
+      return reply.status(201).send(tenant);
+    },
+  );
+
+  app.get<{ Params: { tenant: string } }>(
+    '/api/v1/tenants/:tenant',
+    {
+      preHandler: ctx.auth.requireAdmin,
+      schema: {
+        tags: ['tenants'],
+        summary: 'A tenant and its issuer URL',
+        security: [{ adminToken: [] }],
+        params: tenantParams,
+        response: { 200: tenantSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema },
+      },
+    },
+    async (request) => ctx.issuer.getTenant(request.params.tenant),
+  );
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { workloadOf } from '../authentication.js';
+import { errorResponseSchema } from '../error_envelope.js';
+import type { RouteContext } from './route_context.js';
+
+/**
+ * `POST /api/v1/token` with the workload secret: a JWT from the workload's own tenant issuer. The hot
+ * path: authentication and token configs are cached, the signer and the claim fragments are prebuilt,
+ * the audit event is buffered, so a warm request reads nothing from the database.
+ */
+export function registerTokenRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.post<{ Body: { tokenConfig?: string; audience?: string } | undefined }>(
+    '/api/v1/token',
+    {
+      config: { quiet: true },
+      preHandler: ctx.auth.requireWorkload,
+      schema: {
+        tags: ['workload'],
+        summary: "A token from the workload's tenant issuer",
+        description:
+          "Without `tokenConfig`, the tenant's config named `default` is used, or its only config. `audience`, when given, must equal the config's audience.",
+        security: [{ workloadSecret: [] }],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            tokenConfig: { type: 'string', maxLength: 100 },
+            audience: { type: 'string', maxLength: 255 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['token', 'expiresAt'],
+            properties: { token: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } },
+          },
+          400: errorResponseSchema,
+          401: errorResponseSchema,
+          404: errorResponseSchema,
+          422: errorResponseSchema,
+          503: errorResponseSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { token, expiresAt } = await ctx.issuer.issueToken(workloadOf(request), request.body ?? {}, request.id);
+      return { token, expiresAt };
+    },
+  );
+}

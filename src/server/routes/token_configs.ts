@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import type { TokenConfigInput } from '../../issuer/index.js';
+import { actorOf } from '../authentication.js';
+import { errorResponseSchema } from '../error_envelope.js';
+import { sessionTagsSchema, tenantParams, tokenConfigSchema } from './issuer_schemas.js';
+import type { RouteContext } from './route_context.js';
+
+/** `POST|GET /api/v1/tenants/{tenant}/token-configs`. */
+export function registerTokenConfigRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.post<{ Params: { tenant: string }; Body: TokenConfigInput }>(
+    '/api/v1/tenants/:tenant/token-configs',
+    {
+      preHandler: ctx.auth.requireAdmin,
+      schema: {
+        tags: ['tenants'],
+        summary: 'Create a token config: audience, subject template, lifetime, static claims, session tags',
+        security: [{ adminToken: [] }],
+        params: tenantParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'subjectTemplate'],
+          properties: {
+            name: { type: 'string', maxLength: 100, description: '[a-z0-9-], unique in the tenant; `default` is used when a token request names none' },
+            audience: { type: 'string', maxLength: 255, default: 'sts.amazonaws.com' },
+            subjectTemplate: {
+              type: 'string',
+              maxLength: 300,
+              description: 'Placeholders {tenant} {deployment} {component} {region} {workload}, separated by one of : / @ = +',
+            },
+            lifetimeSeconds: { type: 'integer', default: 300, description: '60–3600' },
+            claims: { type: 'object', maxProperties: 50, additionalProperties: true, description: 'Extra static claims (not reserved names)' },
+            sessionTags: sessionTagsSchema,
+          },
+        },
+        response: { 201: tokenConfigSchema, 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const config = await ctx.issuer.createTokenConfig(request.params.tenant, request.body, actorOf(request), request.id);
+      return reply.status(201).send(config);
+    },
+  );
+
+  app.get<{ Params: { tenant: string } }>(
+    '/api/v1/tenants/:tenant/token-configs',
+    {
+      preHandler: ctx.auth.requireAdmin,
+      schema: {
+        tags: ['tenants'],
+        summary: "The tenant's token configs",
+        security: [{ adminToken: [] }],
+        params: tenantParams,
+        response: {
+          200: { type: 'object', properties: { tokenConfigs: { type: 'array', items: tokenConfigSchema } } },
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+          404: errorResponseSchema,
+        },
+      },
+    },
+    async (request) => ({ tokenConfigs: await ctx.issuer.listTokenConfigs(request.params.tenant) }),
+  );
+}
