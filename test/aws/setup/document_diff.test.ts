@@ -7,7 +7,7 @@ describe('documentDiff', () => {
     const before = { Statement: [{ Sid: 'A' }] };
     const after = { Statement: [{ Sid: 'A' }, { Sid: 'B' }] };
     expect(documentDiff(before, after)).toBe(
-      ['  {', '    "Statement": [', '      {', '        "Sid": "A"', '-     }', '+     },', '+     {', '+       "Sid": "B"', '      }', '    ]', '  }'].join('\n'),
+      ['  {', '    "Statement": [', '      {', '        "Sid": "A"', '+     },', '+     {', '+       "Sid": "B"', '      }', '    ]', '  }'].join('\n'),
     );
   });
 
