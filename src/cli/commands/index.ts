@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
+import { registerAwsEmulatorCommand } from './aws_emulator.js';
 import { registerServeCommand } from './serve.js';
 
 /** Every command group registers itself here; one file per group in this folder. */
-export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand];
+export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerAwsEmulatorCommand];
