@@ -14,6 +14,11 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: RouteContext): vo
     {
       config: { quiet: true },
       preHandler: ctx.auth.requireWorkload,
+      // `curl -X POST` with no body at all means "the defaults", like `{}`.
+      preValidation: (request, _reply, done) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+        done();
+      },
       schema: {
         tags: ['workload'],
         summary: "A token from the workload's tenant issuer",
