@@ -37,3 +37,4 @@ export {
 } from './connections/verify_connection.js';
 export { connectionView, brokerConnectionOf, type ConnectionView } from './connections/connection_view.js';
 export { createConnection, type ConnectionServiceDeps, type CreatedConnection } from './connections/create_connection.js';
+export * from './db_auth/index.js';
