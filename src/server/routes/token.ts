@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { RolebridgeError } from '../../core/index.js';
 import { workloadOf } from '../authentication.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
@@ -14,9 +15,14 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: RouteContext): vo
     {
       config: { quiet: true },
       preHandler: ctx.auth.requireWorkload,
-      // `curl -X POST` with no body at all means "the defaults", like `{}`.
       preValidation: (request, _reply, done) => {
+        // `curl -X POST` with no body at all means "the defaults", like `{}`.
         if (request.body === undefined || request.body === null) request.body = {};
+        // fastify parses text/plain into a string; say which content type we want rather than "must be object".
+        if (typeof request.body === 'string') {
+          done(new RolebridgeError('unsupported_media_type', 'Send the request body as application/json.', { status: 415 }));
+          return;
+        }
         done();
       },
       schema: {
@@ -42,6 +48,8 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: RouteContext): vo
           400: errorResponseSchema,
           401: errorResponseSchema,
           404: errorResponseSchema,
+          413: errorResponseSchema,
+          415: errorResponseSchema,
           422: errorResponseSchema,
           503: errorResponseSchema,
         },
