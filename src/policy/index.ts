@@ -15,3 +15,5 @@ export { assumeRoleRequest, principalArnOf, ASSUME_ROLE, type AssumeRoleRequestI
 export { conditionKeyPrefix, oidcProviderArn, isLoopbackHttpIssuer } from './condition_key_prefix.js';
 export { parseArn, type Arn } from './arn.js';
 export { SESSION_TAGS_CLAIM, sessionTagsFromClaims } from './session_tags.js';
+export { lintPolicy, hasLintErrors } from './lint/lint_policy.js';
+export type { LintFinding, LintOptions, LintSeverity } from './lint/lint_finding.js';
