@@ -37,4 +37,7 @@ export {
 } from './connections/verify_connection.js';
 export { connectionView, brokerConnectionOf, type ConnectionView } from './connections/connection_view.js';
 export { createConnection, type ConnectionServiceDeps, type CreatedConnection } from './connections/create_connection.js';
+export { issuerTokenSource, type TokenIssuer } from './broker/issuer_token_source.js';
+export { ConnectionLookup } from './connections/connection_lookup.js';
+export { createBrokerServices, type BrokerServices, type BrokerServicesOptions, type StsReadinessResult } from './broker_services.js';
 export * from './db_auth/index.js';

@@ -1,3 +1,4 @@
+import type { BrokerServices } from '../aws/index.js';
 import type { Config } from '../config/index.js';
 import type { Issuer } from '../issuer/index.js';
 import type { Store } from '../store/index.js';
@@ -14,6 +15,8 @@ export interface ServerDeps {
   store: Store;
   /** The multi-tenant OIDC issuer: tenants, keys, token configs, workloads, tokens, discovery + JWKS. */
   issuer: Issuer;
+  /** Connections and the credential broker (STS exchange, cache, verification). */
+  aws: BrokerServices;
   logger: Logger;
   metrics: Metrics;
   /** Checks `/readyz` runs besides the database. */

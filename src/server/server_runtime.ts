@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { createBrokerServices, type BrokerServicesOptions } from '../aws/index.js';
 import { resolveMasterKey, type Config } from '../config/index.js';
 import { DEFAULT_ROTATION_POLICY, Issuer } from '../issuer/index.js';
 import { openStore, type Store } from '../store/index.js';
@@ -26,6 +27,8 @@ export interface RuntimeOptions {
   /** Listen on config.host/config.port (default true). Tests may use `app.inject` instead. */
   listen?: boolean;
   defaultMetrics?: boolean;
+  /** Broker tuning: STS endpoint override (else the SDK reads AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL), cache, verification retries. */
+  broker?: Pick<BrokerServicesOptions, 'sts' | 'cache' | 'verifyRetry'>;
 }
 
 /** Opens the store, makes sure an admin can log in, builds the server and (by default) listens. */
@@ -50,13 +53,22 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       registry: metrics.registry,
       onBackgroundError: (error, what) => logger.error({ err: error }, `issuer: ${what} failed`),
     });
+    const aws = createBrokerServices({
+      ...options.broker,
+      store,
+      issuer,
+      now,
+      registry: metrics.registry,
+      onBackgroundError: (error, what) => logger.error({ err: error }, `broker: ${what} failed`),
+    });
     const deps: ServerDeps = {
       config,
       store,
       issuer,
+      aws,
       logger,
       metrics,
-      readiness: [],
+      readiness: [() => aws.readiness()],
       now,
     };
     const app = await buildServer(deps);

@@ -55,6 +55,16 @@ export function createCredentialBroker<W extends BrokerWorkload = BrokerWorkload
   const metrics = options.metrics ?? noBrokerMetrics;
   const runChain = options.runChain ?? createRoleChainRunner({ ...options.sts, onStsCall: metrics.stsCall });
   const cache = new CredentialCache<CachedSession>(options);
+  // Hashing the key costs more than the whole cache hit; callers that reuse their workload and
+  // connection objects (the server's lookups do) pay it once.
+  const keys = new WeakMap<BrokerConnection, WeakMap<W, string>>();
+  const keyOf = (workload: W, connection: BrokerConnection): string => {
+    let byWorkload = keys.get(connection);
+    if (!byWorkload) keys.set(connection, (byWorkload = new WeakMap()));
+    let key = byWorkload.get(workload);
+    if (key === undefined) byWorkload.set(workload, (key = credentialCacheKey(workload, connection)));
+    return key;
+  };
 
   const exchange = async (workload: W, connection: BrokerConnection) => {
     const minted = await options.tokenSource.mint(workload, connection.tokenConfig);
@@ -86,7 +96,7 @@ export function createCredentialBroker<W extends BrokerWorkload = BrokerWorkload
       if (workload.tenantId !== connection.tenantId) {
         throw new ForbiddenError('connection_not_in_tenant', 'This workload may not use a connection of another tenant.');
       }
-      const key = credentialCacheKey(workload, connection);
+      const key = keyOf(workload, connection);
       const { value, outcome } = await cache.get(key, () => exchange(workload, connection));
       metrics.cacheLookup(outcome);
       metrics.credentialsServed(connection.tenantId);

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAuditRoutes } from './audit.js';
+import { registerConnectionRoutes } from './connections.js';
+import { registerCredentialRoutes } from './credentials.js';
 import { registerHealthRoutes } from './health.js';
 import { registerIssuerPublicRoutes } from './issuer_public.js';
 import { registerKeyRoutes } from './keys.js';
@@ -19,4 +21,6 @@ export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext)
   registerWorkloadRoutes,
   registerKeyRoutes,
   registerTokenRoutes,
+  registerConnectionRoutes,
+  registerCredentialRoutes,
 ];

@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { CliExit, EXIT_NEGATIVE, EXIT_USAGE, usageError } from '../cli_exit.js';
+import { printJson, printLine } from '../output.js';
+
+/**
+ * The workload side: `rolebridge token`, `rolebridge credential-process`, `rolebridge agent`.
+ * They talk to the server over HTTP with the workload secret, like any workload would.
+ */
+
+interface WorkloadFlags {
+  server?: string;
+  secretFile?: string;
+}
+
+interface WorkloadClient {
+  server: string;
+  secret: string;
+}
+
+/** `--server` or ROLEBRIDGE_SERVER; `--secret-file` or ROLEBRIDGE_WORKLOAD_SECRET. */
+async function workloadClient(flags: WorkloadFlags, env: NodeJS.ProcessEnv = process.env): Promise<WorkloadClient> {
+  const server = flags.server ?? env.ROLEBRIDGE_SERVER;
+  if (!server) throw usageError('no server: pass --server URL or set ROLEBRIDGE_SERVER.');
+  if (!/^https?:\/\//.test(server)) throw usageError(`--server must be an http(s) URL, got '${server}'.`);
+  let secret: string | undefined;
+  if (flags.secretFile !== undefined) {
+    try {
+      secret = (await readFile(flags.secretFile, 'utf8')).trim();
+    } catch (error) {
+      throw usageError(`cannot read --secret-file ${flags.secretFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`);
+    }
+  } else {
+    secret = env.ROLEBRIDGE_WORKLOAD_SECRET?.trim();
+  }
+  if (!secret) throw usageError('no workload secret: set ROLEBRIDGE_WORKLOAD_SECRET or pass --secret-file PATH.');
+  return { server: server.replace(/\/+$/, ''), secret };
+}
+
+/** Calls the server; an error answer ends the command with the server's code and message (never the secret). */
+async function call<T>(client: WorkloadClient, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${client.server}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${client.secret}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    throw new CliExit(EXIT_NEGATIVE, `cannot reach ${client.server}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+  }
+  const text = await response.text();
+  if (response.ok) return JSON.parse(text) as T;
+  let reason = `the server answered ${response.status}`;
+  try {
+    const envelope = JSON.parse(text) as { error?: { code?: string; message?: string } };
+    if (envelope.error?.message) reason = `${envelope.error.message} (${envelope.error.code ?? response.status})`;
+  } catch {
+    // not our envelope: keep the status line
+  }
+  // A caller's mistake (bad secret, unknown connection) is a usage error; a refusal or outage is a negative verdict.
+  const usage = response.status === 400 || response.status === 401 || response.status === 404;
+  throw new CliExit(usage ? EXIT_USAGE : EXIT_NEGATIVE, reason);
+}
+
+interface IssuedToken {
+  token: string;
+  expiresAt: string;
+}
+
+interface ContainerCredentials {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  Token: string;
+  Expiration: string;
+  RoleArn: string;
+}
+
+function fetchToken(client: WorkloadClient, flags: { tokenConfig?: string; audience?: string }): Promise<IssuedToken> {
+  return call<IssuedToken>(client, 'POST', '/api/v1/token', {
+    ...(flags.tokenConfig === undefined ? {} : { tokenConfig: flags.tokenConfig }),
+    ...(flags.audience === undefined ? {} : { audience: flags.audience }),
+  });
+}
+
+/** Writes `content` so readers see the old file or the new one, never half of one: temp file, then rename. */
+async function writeAtomically(path: string, content: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, content, { mode: 0o600, flag: 'wx' });
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+function addWorkloadOptions(command: Command): Command {
+  return command
+    .option('--server <url>', 'rolebridge server URL (ROLEBRIDGE_SERVER)')
+    .option('--secret-file <path>', 'file holding the workload secret (else ROLEBRIDGE_WORKLOAD_SECRET)');
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+
+/**
+ * When to fetch the next token: at half its remaining life, so a file read at any moment holds a
+ * token with plenty of validity left, and never sooner than 5 s (a server clock far off).
+ */
+export function nextRefreshDelayMs(expiresAt: number, now: number): number {
+  return Math.max(5_000, Math.floor((expiresAt - now) / 2));
+}
+
+export function registerWorkloadCommand(program: Command): void {
+  addWorkloadOptions(
+    program
+      .command('token')
+      .description('Print a token for this workload (for scripts); --json prints {token, expiresAt}.')
+      .option('--token-config <name>', "token config (default: the tenant's default)")
+      .option('--audience <aud>', "must equal the token config's audience")
+      .option('--json', 'print {token, expiresAt}'),
+  ).action(async (flags: WorkloadFlags & { tokenConfig?: string; audience?: string; json?: boolean }) => {
+    const issued = await fetchToken(await workloadClient(flags), flags);
+    if (flags.json) printJson({ token: issued.token, expiresAt: issued.expiresAt });
+    else printLine(issued.token);
+  });
+
+  addWorkloadOptions(
+    program
+      .command('credential-process')
+      .description('Print AWS credentials for a connection as credential_process JSON (Version 1), for ~/.aws/config profiles.')
+      .requiredOption('--connection <name>', 'connection name'),
+  ).action(async (flags: WorkloadFlags & { connection: string }) => {
+    const client = await workloadClient(flags);
+    const credentials = await call<ContainerCredentials>(client, 'GET', `/api/v1/credentials/${encodeURIComponent(flags.connection)}`);
+    // Exactly the credential_process contract; SDKs cache until Expiration and run us again after.
+    process.stdout.write(
+      `${JSON.stringify({
+        Version: 1,
+        AccessKeyId: credentials.AccessKeyId,
+        SecretAccessKey: credentials.SecretAccessKey,
+        SessionToken: credentials.Token,
+        Expiration: credentials.Expiration,
+      })}\n`,
+    );
+  });
+
+  addWorkloadOptions(
+    program
+      .command('agent')
+      .description(
+        'Keep a web-identity token file fresh (written atomically, mode 0600) for AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN; runs until SIGINT/SIGTERM.',
+      )
+      .requiredOption('--token-file <path>', 'where to write the token')
+      .option('--token-config <name>', "token config (default: the tenant's default)")
+      .option('--audience <aud>', "must equal the token config's audience")
+      .option('--once', 'write the token once and exit'),
+  ).action(async (flags: WorkloadFlags & { tokenFile: string; tokenConfig?: string; audience?: string; once?: boolean }) => {
+    const client = await workloadClient(flags);
+    const stop = new AbortController();
+    const onSignal = (): void => stop.abort();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let failures = 0;
+    try {
+      while (!stop.signal.aborted) {
+        let delayMs: number;
+        try {
+          const issued = await fetchToken(client, flags);
+          await writeAtomically(flags.tokenFile, issued.token);
+          failures = 0;
+          process.stderr.write(`rolebridge agent: wrote ${flags.tokenFile}, valid until ${issued.expiresAt}\n`);
+          if (flags.once) return;
+          delayMs = nextRefreshDelayMs(Date.parse(issued.expiresAt), Date.now());
+        } catch (error) {
+          if (flags.once) throw error;
+          // Keep the last good file and retry with backoff: 1 s, 2 s, 4 s … at most 30 s.
+          failures += 1;
+          delayMs = Math.min(30_000, 1_000 * 2 ** (failures - 1));
+          const reason = error instanceof CliExit ? error.reason : (error as Error).message;
+          process.stderr.write(`rolebridge agent: refresh failed (${reason}); retrying in ${Math.round(delayMs / 1000)} s\n`);
+        }
+        await sleep(delayMs, stop.signal);
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  });
+}

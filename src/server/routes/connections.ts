@@ -1,0 +1,204 @@
+import type { FastifyInstance } from 'fastify';
+import { connectionView, createConnection, type ConnectionInput } from '../../aws/index.js';
+import { NotFoundError } from '../../core/index.js';
+import { actorOf } from '../authentication.js';
+import { errorResponseSchema } from '../error_envelope.js';
+import type { RouteContext } from './route_context.js';
+
+const tenantParams = {
+  type: 'object',
+  required: ['tenant'],
+  properties: { tenant: { type: 'string', pattern: '^[a-z0-9-]{1,63}$' } },
+} as const;
+
+const connectionParams = {
+  type: 'object',
+  required: ['tenant', 'connection'],
+  properties: { tenant: tenantParams.properties.tenant, connection: { type: 'string', pattern: '^[a-z0-9-]{1,63}$' } },
+} as const;
+
+const hopSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['roleArn'],
+  properties: {
+    roleArn: { type: 'string', maxLength: 2048, description: 'The role to AssumeRole into, signed with the previous step\'s session' },
+    externalId: { type: 'string', maxLength: 1224, description: '2–1224 of [\\w+=,.@:/-]; required by many third-party trust policies' },
+    sessionName: { type: 'string', maxLength: 64, description: 'Defaults to the web-identity session name (rb-<workload>-<jti>)' },
+    durationSeconds: { type: 'integer', description: '900–3600: AWS caps chained sessions at one hour' },
+  },
+} as const;
+
+const connectionSchema = {
+  type: 'object',
+  required: ['name', 'roleArn', 'region', 'tokenConfig', 'chain'],
+  properties: {
+    name: { type: 'string' },
+    roleArn: { type: 'string' },
+    region: { type: 'string' },
+    tokenConfig: { type: 'string' },
+    chain: { type: 'array', items: hopSchema },
+    durationSeconds: { type: ['integer', 'null'] },
+    sessionPolicy: { type: ['object', 'null'], additionalProperties: true },
+    verified: { type: 'boolean' },
+    verifiedWithWorkload: { type: ['string', 'null'] },
+    verifiedAt: { type: ['string', 'null'], format: 'date-time' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const createdConnectionSchema = {
+  ...connectionSchema,
+  properties: {
+    ...connectionSchema.properties,
+    verification: {
+      type: ['object', 'null'],
+      description: 'The exchange proven before saving (no credentials), null with verify: false',
+      properties: {
+        attempts: { type: 'integer' },
+        jti: { type: 'string' },
+        steps: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              operation: { type: 'string' },
+              roleArn: { type: 'string' },
+              sessionName: { type: 'string' },
+              assumedRoleArn: { type: 'string' },
+              expiresAt: { type: 'string', format: 'date-time' },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** `POST|GET /api/v1/tenants/{tenant}/connections`, `GET|DELETE …/connections/{connection}`. */
+export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.post<{ Params: { tenant: string }; Body: ConnectionInput }>(
+    '/api/v1/tenants/:tenant/connections',
+    {
+      preHandler: ctx.auth.requireAdmin,
+      schema: {
+        tags: ['connections'],
+        summary: 'Bind a role (and optional AssumeRole hops); verified with a real exchange before it is saved',
+        description:
+          'Unless `verify` is false, the server mints a token for `workload`, runs AssumeRoleWithWebIdentity and every hop, ' +
+          'retrying briefly while IAM changes propagate, and answers 422 `role_not_assumable` with STS\'s code and message when the role cannot be assumed. ' +
+          '`workload` is required for verification because trust policies pin the token subject. `verify: false` is recorded in the audit log. ' +
+          'Only ARNs, ids and settings are stored; AWS credentials never are.',
+        security: [{ adminToken: [] }],
+        params: tenantParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'roleArn', 'region', 'tokenConfig'],
+          properties: {
+            name: { type: 'string', maxLength: 63, description: '[a-z0-9-], unique in the tenant' },
+            roleArn: { type: 'string', maxLength: 2048, description: 'arn:aws:iam::<account>:role/<name>, assumed with the web-identity token' },
+            region: { type: 'string', maxLength: 32 },
+            tokenConfig: { type: 'string', maxLength: 63 },
+            chain: { type: 'array', maxItems: 5, items: hopSchema },
+            durationSeconds: { type: 'integer', description: 'Web-identity session, 900–43200' },
+            sessionPolicy: { type: ['object', 'string'], description: 'Session policy applied to the last step' },
+            verify: { type: 'boolean', default: true },
+            workload: { type: 'string', maxLength: 100, description: 'The workload whose token verifies the connection' },
+          },
+        },
+        response: {
+          201: createdConnectionSchema,
+          400: errorResponseSchema,
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+          404: errorResponseSchema,
+          409: errorResponseSchema,
+          422: errorResponseSchema,
+          503: errorResponseSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const created = await createConnection(ctx.aws.connectionDeps, request.params.tenant, request.body, {
+        actor: actorOf(request),
+        requestId: request.id,
+      });
+      const verification = created.verification && {
+        attempts: created.verification.attempts,
+        jti: created.verification.jti,
+        steps: created.verification.steps.map((step) => ({ ...step, expiresAt: new Date(step.expiresAt).toISOString() })),
+      };
+      return reply.status(201).send({ ...created.connection, verification });
+    },
+  );
+
+  app.get<{ Params: { tenant: string } }>(
+    '/api/v1/tenants/:tenant/connections',
+    {
+      preHandler: ctx.auth.requireAdmin,
+      schema: {
+        tags: ['connections'],
+        summary: "The tenant's connections",
+        security: [{ adminToken: [] }],
+        params: tenantParams,
+        response: {
+          200: { type: 'object', properties: { connections: { type: 'array', items: connectionSchema } } },
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+          404: errorResponseSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { tenant } = request.params;
+      if (!(await ctx.store.tenants.find(tenant))) throw new NotFoundError('tenant_not_found', `No tenant ${tenant}.`, { tenantId: tenant });
+      return { connections: (await ctx.store.connections.list(tenant)).map(connectionView) };
+    },
+  );
+
+  app.get<{ Params: { tenant: string; connection: string } }>(
+    '/api/v1/tenants/:tenant/connections/:connection',
+    {
+      preHandler: ctx.auth.requireAdmin,
+      schema: {
+        tags: ['connections'],
+        summary: 'One connection',
+        security: [{ adminToken: [] }],
+        params: connectionParams,
+        response: { 200: connectionSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema },
+      },
+    },
+    async (request) => {
+      const { tenant, connection } = request.params;
+      const record = await ctx.store.connections.find(tenant, connection);
+      if (!record) throw new NotFoundError('connection_not_found', `Tenant ${tenant} has no connection named ${connection}.`, { connection });
+      return connectionView(record);
+    },
+  );
+
+  app.delete<{ Params: { tenant: string; connection: string } }>(
+    '/api/v1/tenants/:tenant/connections/:connection',
+    {
+      preHandler: ctx.auth.requireAdmin,
+      schema: {
+        tags: ['connections'],
+        summary: 'Remove a connection; workloads stop receiving its credentials within seconds (issued ones live until they expire)',
+        security: [{ adminToken: [] }],
+        params: connectionParams,
+        response: { 204: { type: 'null' }, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const { tenant, connection } = request.params;
+      const deleted = await ctx.store.transaction(async (tx) => {
+        if (!(await tx.connections.delete(tenant, connection))) return false;
+        await tx.audit.record({ tenantId: tenant, actor: actorOf(request), action: 'connection.deleted', target: connection, requestId: request.id });
+        return true;
+      });
+      if (!deleted) throw new NotFoundError('connection_not_found', `Tenant ${tenant} has no connection named ${connection}.`, { connection });
+      ctx.aws.connectionLookup.forget(tenant, connection);
+      return reply.status(204).send();
+    },
+  );
+}

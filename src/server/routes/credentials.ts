@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { workloadOf } from '../authentication.js';
+import { errorResponseSchema } from '../error_envelope.js';
+import type { RouteContext } from './route_context.js';
+
+/** RFC 3339 without milliseconds, the form ECS and EKS container endpoints send. */
+function expirationOf(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * `GET /api/v1/credentials/{connection}` with the workload secret: AWS credentials in the
+ * container-credentials format, so `AWS_CONTAINER_CREDENTIALS_FULL_URI` +
+ * `AWS_CONTAINER_AUTHORIZATION_TOKEN` work unchanged in every AWS SDK and the AWS CLI. The hot path:
+ * authentication, the connection and the credentials are all cached in memory.
+ */
+export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.get<{ Params: { connection: string } }>(
+    '/api/v1/credentials/:connection',
+    {
+      config: { quiet: true },
+      preHandler: ctx.auth.requireWorkload,
+      schema: {
+        tags: ['workload'],
+        summary: 'AWS credentials for a connection, in the container-credentials format',
+        description:
+          'Cached and refreshed ahead of expiry; while STS fails, still-valid credentials keep being served. ' +
+          'Errors: 404 `connection_not_found`, 403 `access_denied` (STS refused; its code and message in details), 503 `sts_unavailable`.',
+        security: [{ workloadSecret: [] }],
+        params: {
+          type: 'object',
+          required: ['connection'],
+          properties: { connection: { type: 'string', pattern: '^[a-z0-9-]{1,63}$' } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration', 'RoleArn'],
+            properties: {
+              AccessKeyId: { type: 'string' },
+              SecretAccessKey: { type: 'string' },
+              Token: { type: 'string' },
+              Expiration: { type: 'string', format: 'date-time' },
+              RoleArn: { type: 'string' },
+            },
+          },
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+          404: errorResponseSchema,
+          422: errorResponseSchema,
+          503: errorResponseSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const workload = workloadOf(request);
+      const connection = await ctx.aws.connectionLookup.require(workload.tenantId, request.params.connection);
+      const credentials = await ctx.aws.broker.getCredentials(workload, connection);
+      reply.header('cache-control', 'no-store');
+      return {
+        AccessKeyId: credentials.accessKeyId,
+        SecretAccessKey: credentials.secretAccessKey,
+        Token: credentials.sessionToken,
+        Expiration: expirationOf(credentials.expiresAt),
+        RoleArn: credentials.roleArn,
+      };
+    },
+  );
+}
