@@ -80,3 +80,31 @@ export function webIdentityTrustPolicy(providerArn: string, prefix: string, sub:
     ],
   });
 }
+
+export interface ExpectedAwsError {
+  code: string;
+  status: number;
+  /** Exact text, or a pattern where the text carries values (epochs, ids). */
+  message: string | RegExp;
+  type?: 'Sender' | 'Receiver';
+}
+
+/** Asserts the SDK call failed with exactly this wire error (`<Code>`, HTTP status, `<Message>`, `<Type>`). */
+export async function expectAwsError(call: Promise<unknown>, expected: ExpectedAwsError): Promise<void> {
+  const { expect } = await import('vitest');
+  let failure: Record<string, unknown> | undefined;
+  try {
+    await call;
+  } catch (error) {
+    failure = error as Record<string, unknown>;
+  }
+  expect(failure, `expected ${expected.code}, but the call succeeded`).toBeDefined();
+  const metadata = failure!.$metadata as { httpStatusCode?: number };
+  expect({ code: failure!.Code, status: metadata.httpStatusCode, type: failure!.Type }).toEqual({
+    code: expected.code,
+    status: expected.status,
+    type: expected.type ?? (expected.status >= 500 ? 'Receiver' : 'Sender'),
+  });
+  if (typeof expected.message === 'string') expect(failure!.message).toBe(expected.message);
+  else expect(failure!.message).toMatch(expected.message);
+}

@@ -52,7 +52,9 @@ export const assumeRoleWithWebIdentity: ActionHandler = async (context) => {
 
   if (role === undefined) throw new AwsError('AccessDenied', 403, NOT_AUTHORIZED);
   const request = webIdentityRequest({
-    claims: identity.claims,
+    // A multi-valued aud presents the audience that matched a client id (unconfirmed for AWS;
+    // keeps `StringEquals` on `:aud` working for Kubernetes-style audience lists).
+    claims: Array.isArray(identity.claims.aud) && identity.claims.azp === undefined ? { ...identity.claims, aud: identity.audience } : identity.claims,
     issuer: identity.issuer,
     providerArn: identity.provider.arn,
     roleArn: role.arn,
