@@ -5,6 +5,7 @@ export type { TenantRecord } from './tenants.js';
 export type { TokenConfigRecord, SessionTagsRecord } from './token_configs.js';
 export type { WorkloadRecord } from './workloads.js';
 export type { ConnectionRecord, ConnectionHopRecord } from './connections.js';
+export { ConnectionTestRepository, type ConnectionTestRecord, type NewConnectionTest } from './connection_tests.js';
 export type { SigningKeyRecord } from './signing_keys.js';
 export type { ApiKeyRecord, ApiKeyRole } from './api_keys.js';
 export type { AuditEvent, NewAuditEvent, AuditQuery } from './audit_log.js';
