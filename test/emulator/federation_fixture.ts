@@ -1,5 +1,9 @@
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
-import { AssumeRoleWithWebIdentityCommand, type AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleWithWebIdentityCommand,
+  type AssumeRoleWithWebIdentityCommandInput,
+  type AssumeRoleWithWebIdentityCommandOutput,
+} from '@aws-sdk/client-sts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { type TestIssuer, startTestIssuer } from '../helpers/test_issuer.js';
 import { iamClient, stsClient, webIdentityTrustPolicy } from './emulator_clients.js';
@@ -15,7 +19,7 @@ export interface Federation {
   providerArn: string;
   /** Condition-key prefix of the issuer (`127.0.0.1:<port>/t/acme`). */
   prefix: string;
-  exchange(token: string, input?: Partial<AssumeRoleWithWebIdentityCommandInput>): ReturnType<ReturnType<typeof stsClient>['send']>;
+  exchange(token: string, input?: Partial<AssumeRoleWithWebIdentityCommandInput>): Promise<AssumeRoleWithWebIdentityCommandOutput>;
   close(): Promise<void>;
 }
 
