@@ -23,3 +23,4 @@ export {
 } from './token_config.js';
 export { AWS_TAGS_CLAIM, type SessionTagsInput } from './session_tags.js';
 export { CLAIMS_SUPPORTED, RESERVED_CLAIMS } from './token_claims.js';
+export { mintProbeToken, PROBE_KINDS, PROBE_AUDIENCE, PROBE_CLAIM, type ProbeKind, type ProbeToken, type SkippedProbe } from './probe_token.js';
