@@ -1,0 +1,170 @@
+/**
+ * The issuer's two hot endpoints against baselines measured in the same run:
+ * - `POST /api/v1/token` requests/s (load from `wrk`, a separate process) ÷ raw ES256 `crypto.sign`
+ *   signatures/s on one core (goal ≥ 0.5);
+ * - the tenant JWKS requests/s ÷ nginx (one worker) serving the same bytes from a file (goal ≥ 0.6).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadConfig } from '../src/config/index.js';
+import { createLogger, startServerRuntime } from '../src/server/index.js';
+import type { BenchResult } from './bench_result.js';
+
+const execFileAsync = promisify(execFile);
+const DURATION = process.env.BENCH_DURATION ?? '8s';
+const CONNECTIONS = '64';
+
+/** Tight-loop ES256 signatures per second on one core: the ceiling a token endpoint is measured against. */
+function rawEs256SignaturesPerSecond(ms = 3000): number {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const input = Buffer.from(`eyJhbGciOiJFUzI1NiJ9.${Buffer.from(JSON.stringify({ sub: 'x'.repeat(120), iat: 1 })).toString('base64url')}`);
+  const key = { key: privateKey, dsaEncoding: 'ieee-p1363' as const };
+  for (let i = 0; i < 2000; i++) sign('sha256', input, key); // warm up
+  let count = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    for (let i = 0; i < 500; i++) sign('sha256', input, key);
+    count += 500;
+  }
+  return (count * 1000) / (performance.now() - start);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs wrk against `url`; refuses to report a figure when any response was not 2xx/3xx. */
+async function wrk(url: string, script?: string): Promise<number> {
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${DURATION}`, ...(script ? ['-s', script] : []), url];
+  const { stdout } = await execFileAsync('wrk', args, { timeout: 120_000 });
+  if (/Non-2xx or 3xx responses/.test(stdout)) throw new Error(`wrk saw errors:\n${stdout}`);
+  const match = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+  if (!match) throw new Error(`unexpected wrk output:\n${stdout}`);
+  return Number(match[1]);
+}
+
+async function startNginx(dir: string, body: Buffer): Promise<{ url: string; stop: () => void }> {
+  const port = await freePort();
+  // nginx's worker runs as an unprivileged user when started as root: the served file must be readable.
+  chmodSync(dir, 0o755);
+  writeFileSync(join(dir, 'jwks.json'), body, { mode: 0o644 });
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    location = /jwks.json { root ${dir}; default_type application/json; add_header Cache-Control "public, max-age=300"; }
+  }
+}
+`,
+  );
+  const child = spawn('nginx', ['-p', dir, '-c', conf], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}/jwks.json`;
+  for (let i = 0; i < 50; i++) {
+    try {
+      const response = await fetch(url);
+      if (response.ok && Buffer.from(await response.arrayBuffer()).equals(body)) return { url, stop: () => child.kill('SIGTERM') };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  let log = '';
+  try {
+    log = readFileSync(join(dir, 'error.log'), 'utf8');
+  } catch {
+    // no log written
+  }
+  throw new Error(`nginx did not start: ${log}`);
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'rolebridge-bench-'));
+  const config = loadConfig(
+    { ROLEBRIDGE_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'), ROLEBRIDGE_ADMIN_TOKEN: 'rb_admin_bench_0123456789abcdefghijklmnop' },
+    { databaseUrl: `sqlite:${join(dir, 'bench.db')}`, host: '127.0.0.1', port: 0, logLevel: 'warn', dataDir: dir },
+  );
+  const runtime = await startServerRuntime(config, { logger: createLogger({ level: 'warn' }), defaultMetrics: false });
+  try {
+    const admin = { authorization: 'Bearer rb_admin_bench_0123456789abcdefghijklmnop', 'content-type': 'application/json' };
+    const post = async (path: string, body: unknown): Promise<Record<string, string>> => {
+      const response = await fetch(`${runtime.url}/api/v1${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
+      if (response.status !== 201) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as Record<string, string>;
+    };
+    const tenant = await post('/tenants', { id: 'bench', name: 'Bench' });
+    await post('/tenants/bench/token-configs', {
+      name: 'default',
+      subjectTemplate: 'tenant:{tenant}:deployment:{deployment}:component:{component}',
+      sessionTags: { principalTags: { Deployment: '{deployment}' } },
+    });
+    const workload = await post('/tenants/bench/workloads', { deployment: 'prod', component: 'api', region: 'eu-west-1' });
+
+    const script = join(dir, 'token.lua');
+    writeFileSync(
+      script,
+      `wrk.method = "POST"\nwrk.body = "{}"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${workload.secret}"\n`,
+    );
+    const tokenUrl = `${runtime.url}/api/v1/token`;
+    const jwksUrl = `${tenant.issuer}/.well-known/jwks.json`;
+    const jwksBody = Buffer.from(await (await fetch(jwksUrl)).arrayBuffer());
+
+    // Baselines and figures in one run, each measured while nothing else runs.
+    const signatures = rawEs256SignaturesPerSecond();
+    await wrk(tokenUrl, script); // warm-up: caches, JIT
+    const tokens = await wrk(tokenUrl, script);
+    const jwks = await wrk(jwksUrl);
+    const nginx = await startNginx(dir, jwksBody);
+    let nginxRps: number;
+    try {
+      nginxRps = await wrk(nginx.url);
+    } finally {
+      nginx.stop();
+    }
+    return [
+      {
+        name: 'POST /api/v1/token (ES256, warm caches)',
+        value: tokens,
+        unit: 'req/s',
+        baseline: { name: 'crypto.sign ES256, one core, tight loop', value: signatures },
+        ratio: tokens / signatures,
+        goal: 0.5,
+        note: `wrk -t1 -c${CONNECTIONS} -d${DURATION}`,
+      },
+      {
+        name: 'GET {issuer}/.well-known/jwks.json',
+        value: jwks,
+        unit: 'req/s',
+        baseline: { name: 'nginx, one worker, same bytes', value: nginxRps },
+        ratio: jwks / nginxRps,
+        goal: 0.6,
+        note: `${jwksBody.length} bytes`,
+      },
+    ];
+  } finally {
+    await runtime.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
