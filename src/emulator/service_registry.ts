@@ -1,12 +1,13 @@
 import type { EmulatorService } from './emulator_service.js';
 import { iamService } from './iam/iam_service.js';
+import { redshiftServices } from './redshift/index.js';
 import { stsService } from './sts/sts_service.js';
 
 /**
  * The emulated services, by SigV4 signing name. Adding a service: write its EmulatorService in its
  * own folder and list it here.
  */
-export const defaultServices: readonly EmulatorService[] = [stsService, iamService];
+export const defaultServices: readonly EmulatorService[] = [stsService, iamService, ...redshiftServices];
 
 export class ServiceRegistry {
   private readonly bySigningName = new Map<string, EmulatorService>();
