@@ -102,7 +102,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
             tokenConfig: { type: 'string', maxLength: 63 },
             chain: { type: 'array', maxItems: 5, items: hopSchema },
             durationSeconds: { type: 'integer', description: 'Web-identity session, 900–43200' },
-            sessionPolicy: { type: ['object', 'string'], description: 'Session policy applied to the last step' },
+            sessionPolicy: { anyOf: [{ type: 'object' }, { type: 'string' }], description: 'Session policy (document or JSON text) applied to the last step' },
             verify: { type: 'boolean', default: true },
             workload: { type: 'string', maxLength: 100, description: 'The workload whose token verifies the connection' },
           },
