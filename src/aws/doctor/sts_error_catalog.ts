@@ -379,7 +379,7 @@ export const STS_ERROR_CATALOG: readonly CatalogEntry[] = [
   },
   {
     codes: ['AccessDenied'],
-    message: /^User: (\S+) is not authorized to perform: sts:AssumeRole on resource: (\S+?)(?: because (.*))?$/,
+    message: /^User: (\S+) is not authorized to perform: sts:AssumeRole on resource: (\S+)( with an explicit deny)?(?: because (.*))?$/,
     operations: ['AssumeRole'],
     diagnose: (match, error, context) => chainAccessDenied(match, error, context),
   },
@@ -505,7 +505,8 @@ function chainAccessDenied(match: RegExpExecArray, error: StsErrorEvidence, cont
   const hop = hopOf(error, context);
   const caller = match[1] ?? 'the previous role';
   const target = match[2] ?? error.roleArn;
-  const reason = match[3] ?? '';
+  const explicitDeny = match[3] !== undefined;
+  const reason = match[4] ?? '';
   const previousRole = error.step <= 1 ? context.connection.roleArn : (context.connection.chain[error.step - 2]?.roleArn ?? 'the previous role');
   const permission: DiagnosisFinding = {
     code: 'chain_permission_missing',
@@ -523,7 +524,8 @@ function chainAccessDenied(match: RegExpExecArray, error: StsErrorEvidence, cont
     expected: 'the same value in the connection and in the trust policy\'s sts:ExternalId condition',
     fix: `Make the connection's externalId equal the trust policy's sts:ExternalId, and make the trust policy's Principal name ${previousRole}.`,
   };
-  if (/identity-based policy/i.test(reason)) return single(permission, error);
+  // An explicit deny in the text comes from the caller's own policies (a trust policy refusal never says so).
+  if (explicitDeny || /identity-based policy/i.test(reason)) return single(permission, error);
   if (/resource-based policy|trust policy/i.test(reason)) return single(externalId, error);
   // Without the reason, the hop's own settings are the best evidence: an ExternalId is the usual fault.
   const ordered: [DiagnosisFinding, ...DiagnosisFinding[]] = hop?.externalId !== undefined ? [externalId, permission] : [permission, externalId];
