@@ -17,3 +17,8 @@ export { parseArn, type Arn } from './arn.js';
 export { SESSION_TAGS_CLAIM, sessionTagsFromClaims } from './session_tags.js';
 export { lintPolicy, hasLintErrors } from './lint/lint_policy.js';
 export type { LintFinding, LintOptions, LintSeverity } from './lint/lint_finding.js';
+export { subjectPattern, SUBJECT_PLACEHOLDERS, type SubjectScope, type SubjectPlaceholder } from './generate/subject_pattern.js';
+export { trustPolicyFor, type TrustPolicyInput } from './generate/trust_policy_for.js';
+export { permissionPolicyFor, PERMISSION_TEMPLATES, type PermissionTemplate, type PermissionParameters } from './generate/permission_policy_for.js';
+export { renderPolicy } from './render/render_policy.js';
+export { RENDER_FORMATS, type RenderFormat, type RoleSetup } from './render/role_setup.js';
