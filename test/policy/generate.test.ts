@@ -171,7 +171,7 @@ describe('renderPolicy', () => {
     expect(text).toContain('Federated = aws_iam_openid_connect_provider.rolebridge.arn');
     expect(text).toContain('"auth.rolebridge.example/t/acme:sub" = "app:deployment:12:*"');
     expect(text).toContain('resource "aws_iam_role_policy" "acme-exports_s3-export" {');
-    expect(text).toContain('role   = aws_iam_role.acme-exports.id');
+    expect(text).toContain('role = aws_iam_role.acme-exports.id');
     expect(text).not.toContain(ACCOUNT);
   });
 
