@@ -201,6 +201,18 @@ export function twoHopConnection(world: BrokerWorld, name = 'athena'): Record<st
 const AWS_CLI = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
 
 /**
+ * Whether the installed CLI honours `AWS_ENDPOINT_URL_STS` (CLI v2 >= 2.13, v1 with botocore >=
+ * 1.31). Debian 12's awscli is 2.9: its web-identity provider can only talk to real STS.
+ */
+export async function awsCliHonoursEndpointEnv(): Promise<boolean> {
+  const { stdout } = await promisify(execFile)(AWS_CLI, ['--version']);
+  const v2 = /aws-cli\/2\.(\d+)\./.exec(stdout);
+  if (v2) return Number(v2[1]) >= 13;
+  const botocore = /botocore\/1\.(\d+)\./.exec(stdout);
+  return botocore !== null && Number(botocore[1]) >= 31;
+}
+
+/**
  * Runs the AWS CLI with a clean HOME and exactly `env` (plus PATH), so only the credential
  * source under test can supply credentials.
  */

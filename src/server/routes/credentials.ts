@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { workloadOf } from '../authentication.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
@@ -6,6 +6,18 @@ import type { RouteContext } from './route_context.js';
 /** RFC 3339 without milliseconds, the form ECS and EKS container endpoints send. */
 function expirationOf(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * AWS SDKs and the CLI send `AWS_CONTAINER_AUTHORIZATION_TOKEN` as the whole Authorization header,
+ * without a scheme (that is what the ECS agent expects). Accept that form for this route only, as
+ * if it were `Bearer <secret>`, so the variables work unchanged.
+ */
+async function acceptContainerAuthorization(request: FastifyRequest): Promise<void> {
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && header.length > 0 && !/^bearer\s/i.test(header) && !/\s/.test(header.trim())) {
+    request.headers.authorization = `Bearer ${header.trim()}`;
+  }
 }
 
 /**
@@ -19,7 +31,7 @@ export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext
     '/api/v1/credentials/:connection',
     {
       config: { quiet: true },
-      preHandler: ctx.auth.requireWorkload,
+      preHandler: [acceptContainerAuthorization, ctx.auth.requireWorkload],
       schema: {
         tags: ['workload'],
         summary: 'AWS credentials for a connection, in the container-credentials format',
@@ -27,6 +39,10 @@ export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext
           'Cached and refreshed ahead of expiry; while STS fails, still-valid credentials keep being served. ' +
           'Errors: 404 `connection_not_found`, 403 `access_denied` (STS refused; its code and message in details), 503 `sts_unavailable`.',
         security: [{ workloadSecret: [] }],
+        headers: {
+          type: 'object',
+          properties: { authorization: { type: 'string', description: '`Bearer <workload secret>`, or the bare secret as AWS_CONTAINER_AUTHORIZATION_TOKEN sends it' } },
+        },
         params: {
           type: 'object',
           required: ['connection'],
