@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerAuditRoutes } from './audit.js';
 import { registerConnectionRoutes } from './connections.js';
 import { registerCredentialRoutes } from './credentials.js';
+import { registerDbAuthRoutes } from './db_auth.js';
 import { registerHealthRoutes } from './health.js';
 import { registerIssuerPublicRoutes } from './issuer_public.js';
 import { registerKeyRoutes } from './keys.js';
@@ -23,4 +24,5 @@ export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext)
   registerTokenRoutes,
   registerConnectionRoutes,
   registerCredentialRoutes,
+  registerDbAuthRoutes,
 ];
