@@ -48,7 +48,6 @@ export async function runAwsCli(endpoint: string, args: string[], credentials: T
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_CONFIG_FILE: join(home, 'config'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-    AWS_MAX_ATTEMPTS: '1',
     AWS_PAGER: '',
   };
   if (credentials) {
