@@ -12,7 +12,6 @@ import {
   clearFaults,
   connectionFor,
   createRole,
-  roleArnOf,
   setFault,
   startDoctorWorld,
   testIssuerTokens,
