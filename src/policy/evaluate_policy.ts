@@ -128,7 +128,8 @@ function summarise(decision: Decision, statements: readonly StatementEvaluation[
   const closest = statements.find((statement) => statement.effect === 'Allow' && statement.principal.matched && statement.action.matched);
   if (closest) {
     const reasons = [closest.resource, ...closest.conditions].filter((part) => !part.matched).map((part) => part.explanation);
-    return `Implicitly denied: ${label(closest)} would allow ${action}, but ${reasons.join(' And ')}`;
+    const failing = closest.resource.matched ? (reasons.length === 1 ? 'a condition fails' : 'conditions fail') : 'the resource does not match';
+    return `Implicitly denied: ${label(closest)} matches the principal and action, but ${failing}: ${reasons.join(' ')}`;
   }
   return `Implicitly denied: no statement allows ${action} for ${request.principal.kind} ${code(request.principal.id)}.`;
 }

@@ -22,3 +22,5 @@ export { trustPolicyFor, type TrustPolicyInput } from './generate/trust_policy_f
 export { permissionPolicyFor, PERMISSION_TEMPLATES, type PermissionTemplate, type PermissionParameters } from './generate/permission_policy_for.js';
 export { renderPolicy } from './render/render_policy.js';
 export { RENDER_FORMATS, type RenderFormat, type RoleSetup } from './render/role_setup.js';
+export { decodeJwtClaims } from './simulate/decode_jwt_claims.js';
+export { simulationRequest, EXAMPLE_ACCOUNT_ID, type SimulationInput } from './simulate/simulation_request.js';

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { registerAwsEmulatorCommand } from './aws_emulator.js';
+import { registerPolicyCommand } from './policy.js';
 import { registerServeCommand } from './serve.js';
 import { registerWorkloadCommand } from './workload.js';
 
 /** Every command group registers itself here; one file per group in this folder. */
-export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerAwsEmulatorCommand, registerWorkloadCommand];
+export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerPolicyCommand];
