@@ -18,6 +18,7 @@ import type { BenchResult } from './bench_result.js';
 const execFileAsync = promisify(execFile);
 const DURATION = process.env.BENCH_DURATION ?? '8s';
 const CONNECTIONS = '64';
+const ADMIN_TOKEN = 'rb_admin_bench_0123456789abcdefghijklmnop';
 
 /** Tight-loop ES256 signatures per second on one core: the ceiling a token endpoint is measured against. */
 function rawEs256SignaturesPerSecond(ms = 3000): number {
@@ -46,8 +47,8 @@ async function freePort(): Promise<number> {
 }
 
 /** Runs wrk against `url`; refuses to report a figure when any response was not 2xx/3xx. */
-async function wrk(url: string, script?: string): Promise<number> {
-  const args = ['-t1', `-c${CONNECTIONS}`, `-d${DURATION}`, ...(script ? ['-s', script] : []), url];
+async function wrk(url: string, script?: string, duration = DURATION): Promise<number> {
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${duration}`, ...(script ? ['-s', script] : []), url];
   const { stdout } = await execFileAsync('wrk', args, { timeout: 120_000 });
   if (/Non-2xx or 3xx responses/.test(stdout)) throw new Error(`wrk saw errors:\n${stdout}`);
   const match = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
@@ -100,15 +101,21 @@ http {
   throw new Error(`nginx did not start: ${log}`);
 }
 
-export async function run(): Promise<BenchResult[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'rolebridge-bench-'));
+interface ServerFigures {
+  tokens: number;
+  jwks: number;
+  jwksBody: Buffer;
+}
+
+/** Starts a rolebridge server with `signing` mode, seeds a tenant, and measures both endpoints with wrk. */
+async function measureServer(dir: string, signing: 'worker' | 'inline'): Promise<ServerFigures> {
   const config = loadConfig(
-    { ROLEBRIDGE_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'), ROLEBRIDGE_ADMIN_TOKEN: 'rb_admin_bench_0123456789abcdefghijklmnop' },
-    { databaseUrl: `sqlite:${join(dir, 'bench.db')}`, host: '127.0.0.1', port: 0, logLevel: 'warn', dataDir: dir },
+    { ROLEBRIDGE_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'), ROLEBRIDGE_ADMIN_TOKEN: ADMIN_TOKEN },
+    { databaseUrl: `sqlite:${join(dir, `bench-${signing}.db`)}`, host: '127.0.0.1', port: 0, logLevel: 'warn', dataDir: dir },
   );
-  const runtime = await startServerRuntime(config, { logger: createLogger({ level: 'warn' }), defaultMetrics: false });
+  const runtime = await startServerRuntime(config, { logger: createLogger({ level: 'warn' }), defaultMetrics: false, issuerSigning: signing });
   try {
-    const admin = { authorization: 'Bearer rb_admin_bench_0123456789abcdefghijklmnop', 'content-type': 'application/json' };
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
     const post = async (path: string, body: unknown): Promise<Record<string, string>> => {
       const response = await fetch(`${runtime.url}/api/v1${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
       if (response.status !== 201) throw new Error(`${path}: ${response.status} ${await response.text()}`);
@@ -121,8 +128,7 @@ export async function run(): Promise<BenchResult[]> {
       sessionTags: { principalTags: { Deployment: '{deployment}' } },
     });
     const workload = await post('/tenants/bench/workloads', { deployment: 'prod', component: 'api', region: 'eu-west-1' });
-
-    const script = join(dir, 'token.lua');
+    const script = join(dir, `token-${signing}.lua`);
     writeFileSync(
       script,
       `wrk.method = "POST"\nwrk.body = "{}"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${workload.secret}"\n`,
@@ -130,41 +136,62 @@ export async function run(): Promise<BenchResult[]> {
     const tokenUrl = `${runtime.url}/api/v1/token`;
     const jwksUrl = `${tenant.issuer}/.well-known/jwks.json`;
     const jwksBody = Buffer.from(await (await fetch(jwksUrl)).arrayBuffer());
-
-    // Baselines and figures in one run, each measured while nothing else runs.
-    const signatures = rawEs256SignaturesPerSecond();
-    await wrk(tokenUrl, script); // warm-up: caches, JIT
+    await wrk(tokenUrl, script, '2s'); // warm-up: caches, JIT
     const tokens = await wrk(tokenUrl, script);
+    await wrk(jwksUrl, undefined, '2s');
     const jwks = await wrk(jwksUrl);
-    const nginx = await startNginx(dir, jwksBody);
+    return { tokens, jwks, jwksBody };
+  } finally {
+    await runtime.close();
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'rolebridge-bench-'));
+  try {
+    // Baselines and figures in one run, each measured while nothing else of ours runs.
+    const signatures = rawEs256SignaturesPerSecond();
+    const worker = await measureServer(dir, 'worker');
+    const inline = await measureServer(dir, 'inline');
+    const nginx = await startNginx(dir, worker.jwksBody);
     let nginxRps: number;
     try {
+      await wrk(nginx.url, undefined, '2s');
       nginxRps = await wrk(nginx.url);
     } finally {
       nginx.stop();
     }
+    const baseline = { name: 'crypto.sign ES256, one core, tight loop', value: signatures };
     return [
       {
-        name: 'POST /api/v1/token (ES256, warm caches)',
-        value: tokens,
+        name: 'POST /api/v1/token (ES256, signing thread, default)',
+        value: worker.tokens,
         unit: 'req/s',
-        baseline: { name: 'crypto.sign ES256, one core, tight loop', value: signatures },
-        ratio: tokens / signatures,
+        baseline,
+        ratio: worker.tokens / signatures,
+        goal: 0.5,
+        note: `wrk -t1 -c${CONNECTIONS} -d${DURATION}`,
+      },
+      {
+        name: 'POST /api/v1/token (ES256, inline signing)',
+        value: inline.tokens,
+        unit: 'req/s',
+        baseline,
+        ratio: inline.tokens / signatures,
         goal: 0.5,
         note: `wrk -t1 -c${CONNECTIONS} -d${DURATION}`,
       },
       {
         name: 'GET {issuer}/.well-known/jwks.json',
-        value: jwks,
+        value: worker.jwks,
         unit: 'req/s',
         baseline: { name: 'nginx, one worker, same bytes', value: nginxRps },
-        ratio: jwks / nginxRps,
+        ratio: worker.jwks / nginxRps,
         goal: 0.6,
-        note: `${jwksBody.length} bytes`,
+        note: `${worker.jwksBody.length} bytes`,
       },
     ];
   } finally {
-    await runtime.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

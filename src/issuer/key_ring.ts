@@ -17,6 +17,7 @@ import {
 } from './key_rotation.js';
 import { openPrivateKey, sealPrivateKey } from './private_key_sealing.js';
 import { generateSigningKey, type PublicJwk, type SigningAlgorithm, type SigningKeyPair } from './signing_key.js';
+import type { SigningWorker } from './signing_worker.js';
 import { createTokenSigner, type TokenSigner } from './token_signer.js';
 
 /** What the hot path needs for one tenant, built once per key change. */
@@ -61,6 +62,8 @@ export interface KeyRingOptions {
   now: () => number;
   /** Another replica may have rotated: reload a tenant's keys this often (ms). */
   reloadAfterMs?: number;
+  /** Sign on this thread instead of inline (see signing_worker). */
+  signingWorker?: SigningWorker;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -129,6 +132,7 @@ export class KeyRing {
             active.kid,
             active.algorithm as SigningAlgorithm,
             openPrivateKey(masterKey, active.sealedPrivateKey, { tenantId, kid: active.kid }),
+            this.options.signingWorker,
           );
     const published = publishedKeys(keys, at, policy).map((k) => k.publicJwk as unknown as PublicJwk);
     return { tenantId, issuer, signer, documents: buildIssuerDocuments(issuer, published, policy.jwksMaxAgeSeconds), keys, loadedAt: at };

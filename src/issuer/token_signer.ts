@@ -1,5 +1,6 @@
 import { sign, type KeyObject } from 'node:crypto';
 import type { SigningAlgorithm } from './signing_key.js';
+import type { SigningWorker } from './signing_worker.js';
 
 /**
  * Signs JWTs with one key on the hot path: the protected header is encoded once per key, the key is a
@@ -12,9 +13,11 @@ export interface TokenSigner {
   sign(claims: object): string;
   /** Signs an already serialized JSON payload (the hot path builds it from cached fragments). */
   signPayload(json: string): string;
+  /** The same, on the signing thread when there is one (the token endpoint uses this). */
+  signPayloadAsync(json: string): Promise<string>;
 }
 
-export function createTokenSigner(kid: string, algorithm: SigningAlgorithm, privateKey: KeyObject): TokenSigner {
+export function createTokenSigner(kid: string, algorithm: SigningAlgorithm, privateKey: KeyObject, worker?: SigningWorker): TokenSigner {
   const encodedHeader = Buffer.from(JSON.stringify({ alg: algorithm, typ: 'JWT', kid })).toString('base64url');
   const options = algorithm === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' as const } : privateKey;
   const signPayload = (json: string): string => {
@@ -22,5 +25,12 @@ export function createTokenSigner(kid: string, algorithm: SigningAlgorithm, priv
     const signature = sign('sha256', Buffer.from(signingInput), options);
     return `${signingInput}.${signature.toString('base64url')}`;
   };
-  return { kid, algorithm, signPayload, sign: (claims) => signPayload(JSON.stringify(claims)) };
+  worker?.addKey(kid, algorithm, privateKey);
+  const signPayloadAsync = worker
+    ? async (json: string): Promise<string> => {
+        const signingInput = `${encodedHeader}.${Buffer.from(json).toString('base64url')}`;
+        return `${signingInput}.${await worker.sign(kid, signingInput)}`;
+      }
+    : async (json: string): Promise<string> => signPayload(json);
+  return { kid, algorithm, signPayload, signPayloadAsync, sign: (claims) => signPayload(JSON.stringify(claims)) };
 }

@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   /** Listen on config.host/config.port (default true). Tests may use `app.inject` instead. */
   listen?: boolean;
   defaultMetrics?: boolean;
+  /** Where token signatures are made: a signing thread fed in batches (default) or inline (the bench compares both). */
+  issuerSigning?: 'worker' | 'inline';
   /** Broker tuning: STS endpoint override (else the SDK reads AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL), cache, verification retries. */
   broker?: Pick<BrokerServicesOptions, 'sts' | 'cache' | 'verifyRetry'>;
 }
@@ -51,6 +53,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       },
       now,
       registry: metrics.registry,
+      signing: options.issuerSigning ?? 'worker',
       onBackgroundError: (error, what) => logger.error({ err: error }, `issuer: ${what} failed`),
     });
     const aws = createBrokerServices({
