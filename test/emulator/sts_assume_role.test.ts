@@ -134,6 +134,15 @@ describe('AssumeRole (role chaining)', () => {
     });
   });
 
+  it('limits a session to what its session Policy also allows', async () => {
+    const narrowed = await federation.exchange(await federation.issuer.sign(), { Policy: allow('s3:GetObject', '*') });
+    await expectAwsError(assumeAs(asTestCredentials(narrowed.Credentials!)), {
+      code: 'AccessDenied',
+      status: 403,
+      message: `User: ${SESSION_ARN} is not authorized to perform: sts:AssumeRole on resource: ${TARGET_ARN}`,
+    });
+  });
+
   it('refuses the account root (AWS-REFERENCE §4.3)', async () => {
     await expectAwsError(assumeAs(ADMIN), { code: 'AccessDenied', status: 403, message: 'Roles may not be assumed by root accounts.' });
   });
