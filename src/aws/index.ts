@@ -41,3 +41,16 @@ export { issuerTokenSource, type TokenIssuer } from './broker/issuer_token_sourc
 export { ConnectionLookup } from './connections/connection_lookup.js';
 export { createBrokerServices, type BrokerServices, type BrokerServicesOptions, type StsReadinessResult } from './broker_services.js';
 export * from './db_auth/index.js';
+export { parseSetupScope, formatSetupScope, type SetupScope } from './setup/setup_scope.js';
+export { trustStatementForScope, sidFor, type TrustStatementInput } from './setup/trust_statement_for_scope.js';
+export { createAwsSetupClients, type AwsSetupClients, type AwsSetupClientOptions } from './setup/aws_setup_clients.js';
+export { RolebridgeApiClient, RolebridgeApiError, type RemoteConnection } from './setup/rolebridge_api_client.js';
+export { prepareSetup, type PreparedSetup, type SetupRequest } from './setup/prepare_setup.js';
+export { applySetup, type ApplyOutcome, type ApproveChange } from './setup/apply_setup.js';
+export { bindConnection, type BindRequest, type BoundConnection } from './setup/bind_connection.js';
+export { describeSetupPlan } from './setup/describe_setup_plan.js';
+export { hasPlannedChanges, planSetup, PERMISSION_POLICY_NAME, type AccountState, type DesiredSetup } from './setup/plan_setup.js';
+export { mergeTrustStatement, ROLEBRIDGE_SID_PREFIX } from './setup/merge_trust_statement.js';
+export { permissionPolicyForTemplates } from './setup/permission_policy_for_templates.js';
+export { MissingAwsPermissionsError, AwsSetupCallError, type PermissionNeed } from './setup/setup_errors.js';
+export type { SetupChange, ChangeStatus, SetupOperation } from './setup/setup_change.js';

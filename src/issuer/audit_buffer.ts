@@ -2,7 +2,7 @@ import type { NewAuditEvent, Store } from '../store/index.js';
 
 /**
  * Token issuance is the hot path; an INSERT per token would cost more than the signature. Events are
- * buffered and written in one transaction per flush (every `intervalMs`, or at `maxBatch` events, and on
+ * buffered and written in one multi-row INSERT per flush (every `intervalMs`, or at `maxBatch` events, and on
  * close). A crash can lose at most one interval of `token.issued` events; admin changes are never
  * buffered (they are written in the same transaction as the change).
  */
@@ -38,9 +38,7 @@ export class AuditBuffer {
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
       try {
-        await this.store.transaction(async (tx) => {
-          for (const event of batch) await tx.audit.record(event);
-        });
+        await this.store.audit.recordMany(batch);
       } catch (error) {
         this.onError(error);
       }

@@ -59,8 +59,41 @@ export class AuditLog {
   constructor(private readonly db: Kysely<Database>) {}
 
   async record(event: NewAuditEvent): Promise<AuditEvent> {
+    const [full] = await this.recordMany([event]);
+    return full as AuditEvent;
+  }
+
+  /**
+   * Several events in one multi-row INSERT (the issuer batches `token.issued` events off its hot path).
+   * Rows per statement stay well under SQLite's and PostgreSQL's bound-parameter limits.
+   */
+  async recordMany(events: readonly NewAuditEvent[]): Promise<AuditEvent[]> {
+    const all = events.map((event) => this.complete(event));
+    for (let i = 0; i < all.length; i += 1000) {
+      const chunk = all.slice(i, i + 1000);
+      await this.db
+        .insertInto('audit_events')
+        .values(
+          chunk.map((full) => ({
+            id: full.id,
+            occurred_at: full.occurredAt,
+            tenant_id: full.tenantId,
+            actor: full.actor,
+            action: full.action,
+            target: full.target,
+            outcome: full.outcome,
+            request_id: full.requestId,
+            details: JSON.stringify(full.details),
+          })),
+        )
+        .execute();
+    }
+    return all;
+  }
+
+  private complete(event: NewAuditEvent): AuditEvent {
     const now = Date.now();
-    const full: AuditEvent = {
+    return {
       id: nextEventId(now),
       occurredAt: event.occurredAt ?? new Date(now).toISOString(),
       tenantId: event.tenantId ?? null,
@@ -71,21 +104,6 @@ export class AuditLog {
       requestId: event.requestId ?? null,
       details: event.details ?? {},
     };
-    await this.db
-      .insertInto('audit_events')
-      .values({
-        id: full.id,
-        occurred_at: full.occurredAt,
-        tenant_id: full.tenantId,
-        actor: full.actor,
-        action: full.action,
-        target: full.target,
-        outcome: full.outcome,
-        request_id: full.requestId,
-        details: JSON.stringify(full.details),
-      })
-      .execute();
-    return full;
   }
 
   async list(query: AuditQuery = {}): Promise<AuditEvent[]> {

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { registerAwsEmulatorCommand } from './aws_emulator.js';
 import { registerPolicyCommand } from './policy.js';
 import { registerServeCommand } from './serve.js';
+import { registerSetupCommand } from './setup.js';
 import { registerWorkloadCommand } from './workload.js';
 
 /** Every command group registers itself here; one file per group in this folder. */
-export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerPolicyCommand];
+export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerSetupCommand, registerPolicyCommand];

@@ -9,6 +9,7 @@ import { registerKeyRoutes } from './keys.js';
 import { registerTenantRoutes } from './tenants.js';
 import { registerTokenRoutes } from './token.js';
 import { registerTokenConfigRoutes } from './token_configs.js';
+import { registerTrustPolicyRoutes } from './trust_policy.js';
 import { registerWorkloadRoutes } from './workloads.js';
 import type { RouteContext } from './route_context.js';
 
@@ -22,6 +23,7 @@ export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext)
   registerWorkloadRoutes,
   registerKeyRoutes,
   registerTokenRoutes,
+  registerTrustPolicyRoutes,
   registerConnectionRoutes,
   registerCredentialRoutes,
   registerDbAuthRoutes,

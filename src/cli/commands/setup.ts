@@ -1,0 +1,358 @@
+import { readFileSync } from 'node:fs';
+import { confirm, isCancel, multiselect, password, select, text } from '@clack/prompts';
+import type { Command } from 'commander';
+import {
+  applySetup,
+  bindConnection,
+  createAwsSetupClients,
+  describeSetupPlan,
+  hasPlannedChanges,
+  parseSetupScope,
+  permissionPolicyForTemplates,
+  prepareSetup,
+  PERMISSION_POLICY_NAME,
+  RolebridgeApiClient,
+  RolebridgeApiError,
+  type BoundConnection,
+  type PreparedSetup,
+  type SetupChange,
+  type SetupScope,
+} from '../../aws/index.js';
+import { InvalidInputError, isRolebridgeError } from '../../core/index.js';
+import { PERMISSION_TEMPLATES, RENDER_FORMATS, renderPolicy, type PermissionParameters, type PolicyJson } from '../../policy/index.js';
+import { CliExit, EXIT_NEGATIVE, usageError } from '../cli_exit.js';
+import { printJson } from '../output.js';
+import { style } from '../terminal_style.js';
+
+interface SetupFlags {
+  server?: string;
+  adminTokenFile?: string;
+  tenant?: string;
+  tokenConfig?: string;
+  roleName?: string;
+  workload?: string;
+  deployment?: string;
+  component?: string;
+  tenantWide?: boolean;
+  permissions?: string;
+  param: string[];
+  chainRoleArn?: string;
+  externalId?: string;
+  connection?: string;
+  region?: string;
+  profile?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  output?: string;
+  json?: boolean;
+}
+
+/** What the run needs, after flags, environment and (on a terminal) prompts. */
+interface SetupInputs {
+  server: string;
+  adminToken: string;
+  tenant: string;
+  tokenConfig: string;
+  roleName: string;
+  scope: SetupScope;
+  permissions: string[];
+  parameters: PermissionParameters;
+  chain?: { roleArn: string; externalId?: string };
+  connection: string;
+  region: string;
+}
+
+export function registerSetupCommand(program: Command): void {
+  const setup = program.command('setup').description('Guided set-up in your own cloud account.');
+  setup
+    .command('aws')
+    .description(
+      'Connect an AWS account: with your AWS credentials (default chain, --profile, AWS_ENDPOINT_URL*), read the account, show every IAM change ' +
+        '(API call, AWS CLI equivalent, diff), make each after approval, bind the role to rolebridge and test it. ' +
+        'Exit 0 set up (or nothing to do), 1 a change refused or the test failed, 2 bad input or missing AWS permissions.',
+    )
+    .option('--server <url>', 'rolebridge server URL (ROLEBRIDGE_SERVER)')
+    .option('--admin-token-file <path>', 'file holding the tenant admin token (else ROLEBRIDGE_ADMIN_TOKEN)')
+    .option('--tenant <id>', 'tenant id')
+    .option('--token-config <name>', 'token config whose audience and subjects the role trusts')
+    .option('--role-name <name>', 'IAM role to create or extend')
+    .option('--workload <id>', 'scope: trust exactly one workload')
+    .option('--deployment <d>', 'scope: trust a deployment (with --component: one component of it)')
+    .option('--component <c>', 'scope: one component of --deployment')
+    .option('--tenant-wide', 'scope: trust every workload of the tenant')
+    .option('--permissions <list>', `comma-separated permission templates: ${PERMISSION_TEMPLATES.join(', ')}`)
+    .option('--param <key=value>', 'a permission-template parameter (bucket, resultsBucket, dbResourceId, dbUser, clusterIdentifier, …); repeatable', collect, [])
+    .option('--chain-role-arn <arn>', 'a second role the first one assumes (role chaining)')
+    .option('--external-id <id>', 'ExternalId the chained role requires')
+    .option('--connection <name>', 'connection name in rolebridge (default: the role name)')
+    .option('--region <region>', 'AWS region for the connection (default AWS_REGION or us-east-1)')
+    .option('--profile <profile>', 'AWS profile to run as')
+    .option('--yes', 'approve every change')
+    .option('--dry-run', 'only print the plan')
+    .option('--output <format>', `write the equivalent instead of applying: ${RENDER_FORMATS.filter((f) => f !== 'json').join('|')}`)
+    .option('--json', 'print {changes, connection, test}')
+    .action(async (flags: SetupFlags) => runSetup(flags));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const interactive = (): boolean => Boolean(process.stdin.isTTY && process.stdout.isTTY);
+
+async function runSetup(flags: SetupFlags): Promise<void> {
+  if (flags.output !== undefined && !['terraform', 'cloudformation', 'cli'].includes(flags.output)) {
+    throw usageError(`--output must be terraform, cloudformation or cli (got ${flags.output})`);
+  }
+  // With --json, stdout carries exactly one JSON document; everything for people goes to stderr.
+  const say = (line = ''): void => {
+    (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
+  };
+  const inputs = await resolveInputs(flags);
+  const aws = createAwsSetupClients({ ...(flags.profile === undefined ? {} : { profile: flags.profile }), region: inputs.region });
+  const api = new RolebridgeApiClient(inputs.server, inputs.adminToken);
+  const prepared = await prepareSetup(api, aws, {
+    tenant: inputs.tenant,
+    tokenConfig: inputs.tokenConfig,
+    scope: inputs.scope,
+    roleName: inputs.roleName,
+    permissions: inputs.permissions,
+    parameters: inputs.parameters,
+    region: inputs.region,
+    ...(inputs.chain === undefined ? {} : { chain: inputs.chain }),
+  });
+
+  say(`Running as ${style.bold(prepared.caller.arn)} (account ${prepared.caller.account})`);
+  if (!prepared.permissionCheck.checked) say(style.yellow(`Note: ${prepared.permissionCheck.note ?? ''}; changes stop at the first denial.`));
+  say(`Plan for role ${inputs.roleName} (tenant ${inputs.tenant}, token config ${inputs.tokenConfig}):`);
+  say(describeSetupPlan(prepared.changes, { added: style.green, removed: style.red, dim: style.dim }));
+
+  if (flags.output !== undefined) {
+    process.stdout.write(renderAsCode(flags.output, inputs, prepared));
+    return;
+  }
+  if (flags.dryRun) {
+    say(hasPlannedChanges(prepared.changes) ? 'Dry run: nothing was changed.' : 'Nothing to do: the account is already set up.');
+    if (flags.json) printJson({ changes: changesJson(prepared.changes), connection: null, test: null });
+    return;
+  }
+  if (!hasPlannedChanges(prepared.changes)) say('Nothing to change in AWS: the account is already set up.');
+  else if (!flags.yes && !interactive()) {
+    throw usageError('the plan has changes to approve: pass --yes, or run in a terminal to approve each change');
+  }
+
+  const outcome = await applySetup(
+    aws.iam,
+    prepared.changes,
+    async (change) => flags.yes === true || approveInteractively(change, prepared.changes.indexOf(change) + 1),
+    (change) => say(style.green(`✓ ${change.summary}`)),
+  );
+  if (outcome.refused !== undefined) {
+    say(style.yellow(`Stopped: "${outcome.refused.summary}" was refused.`));
+    for (const change of outcome.changes) say(`  [${change.status}] ${change.summary}`);
+    say('Nothing after the refused change was made; rerun any time to continue.');
+    if (flags.json) printJson({ changes: changesJson(outcome.changes), connection: null, test: null });
+    throw new CliExit(EXIT_NEGATIVE);
+  }
+
+  const roleArn = prepared.changes.find((change) => change.action === 'CreateRole' || change.action === 'UpdateAssumeRolePolicy')!.target;
+  say(`Binding connection ${inputs.connection} to ${roleArn} (rolebridge verifies it with a real exchange first)…`);
+  let bound: BoundConnection;
+  try {
+    bound = await bindConnection(api, {
+      tenant: inputs.tenant,
+      name: inputs.connection,
+      roleArn,
+      region: inputs.region,
+      tokenConfig: inputs.tokenConfig,
+      scope: inputs.scope,
+      ...(inputs.chain === undefined ? {} : { chain: inputs.chain }),
+    });
+  } catch (error) {
+    if (error instanceof RolebridgeApiError && error.httpStatus === 422) {
+      say(style.red(`The role was set up but rolebridge could not assume it: ${error.message}`));
+      if (flags.json) printJson({ changes: changesJson(outcome.changes), connection: null, test: null, error: error.toJSON() });
+      throw new CliExit(EXIT_NEGATIVE);
+    }
+    throw error;
+  }
+  say(
+    bound.status === 'unchanged'
+      ? `Connection ${bound.connection.name} already binds ${bound.connection.roleArn}.`
+      : `✓ Connection ${bound.connection.name} saved${bound.verifiedWith ? ` (verified with workload ${bound.verifiedWith})` : ' (no workload in the scope yet, so not verified)'}.`,
+  );
+
+  say('Testing the connection (doctor, with negative probes)…');
+  const test = await runDoctor(api, inputs.tenant, bound.connection.name);
+  if (test === null) say(style.yellow('This rolebridge server has no connection test; skipped.'));
+  else say(test.ok ? style.green('✓ Connection test passed.') : style.red(`✗ Connection test failed:\n${JSON.stringify(test, null, 2)}`));
+  if (flags.json) printJson({ changes: changesJson(outcome.changes), connection: bound.connection, test });
+  if (test !== null && !test.ok) throw new CliExit(EXIT_NEGATIVE);
+}
+
+function changesJson(changes: readonly SetupChange[]): Array<Record<string, string>> {
+  return changes.map((change) => ({ action: change.action, target: change.target, status: change.status, summary: change.summary, cliCommand: change.cliCommand }));
+}
+
+async function approveInteractively(change: SetupChange, step: number): Promise<boolean> {
+  const answer = await confirm({ message: `Step ${step}: ${change.summary} — apply (iam:${change.action})?`, initialValue: true });
+  return !isCancel(answer) && answer;
+}
+
+async function runDoctor(api: RolebridgeApiClient, tenant: string, connection: string): Promise<({ ok: boolean } & Record<string, unknown>) | null> {
+  try {
+    return await api.testConnection(tenant, connection);
+  } catch (error) {
+    // A server without the doctor route answers 404 for the route itself.
+    if (error instanceof RolebridgeApiError && error.httpStatus === 404 && error.remoteCode !== 'connection_not_found') return null;
+    throw error;
+  }
+}
+
+function renderAsCode(format: string, inputs: SetupInputs, prepared: PreparedSetup): string {
+  const trust = prepared.changes.find((change) => change.action === 'CreateRole' || change.action === 'UpdateAssumeRolePolicy')?.document?.after;
+  const permissions = prepared.desired.permissionPolicy;
+  return renderPolicy(format, {
+    issuer: prepared.issuerUrl,
+    audiences: [prepared.audience],
+    roleName: inputs.roleName,
+    trustPolicy: trust ?? ({ Version: '2012-10-17', Statement: [prepared.desired.trustStatement] } satisfies PolicyJson),
+    ...(permissions === undefined ? {} : { permissionPolicies: [{ name: PERMISSION_POLICY_NAME, policy: permissions }] }),
+  });
+}
+
+/** Flags, then environment, then (on a terminal) prompts; without a terminal a missing value is a usage error naming the flags. */
+async function resolveInputs(flags: SetupFlags): Promise<SetupInputs> {
+  const scopeFlags = [flags.workload, flags.deployment, flags.tenantWide].filter((value) => value !== undefined && value !== false);
+  if (scopeFlags.length > 1) throw usageError('give one scope: --workload, --deployment [--component] or --tenant-wide');
+  if (flags.component !== undefined && flags.deployment === undefined) throw usageError('--component needs --deployment');
+  if (flags.externalId !== undefined && flags.chainRoleArn === undefined) throw usageError('--external-id needs --chain-role-arn');
+  const adminToken = process.env.ROLEBRIDGE_ADMIN_TOKEN ?? (flags.adminTokenFile === undefined ? undefined : readSecretFile(flags.adminTokenFile));
+  const server = flags.server ?? process.env.ROLEBRIDGE_SERVER;
+  const scope = scopeFromFlags(flags);
+
+  if (!interactive()) {
+    const missing = [
+      server === undefined ? '--server' : undefined,
+      adminToken === undefined ? '--admin-token-file (or ROLEBRIDGE_ADMIN_TOKEN)' : undefined,
+      flags.tenant === undefined ? '--tenant' : undefined,
+      flags.tokenConfig === undefined ? '--token-config' : undefined,
+      flags.roleName === undefined ? '--role-name' : undefined,
+      scope === undefined ? '--workload | --deployment [--component] | --tenant-wide' : undefined,
+    ].filter((flag): flag is string => flag !== undefined);
+    if (missing.length > 0) throw usageError(`missing ${missing.join(', ')} (not a terminal, so nothing can be asked)`);
+  }
+  const tenant = flags.tenant ?? (await ask('Tenant id'));
+  const inputs: SetupInputs = {
+    server: server ?? (await ask('rolebridge server URL', 'http://127.0.0.1:8080')),
+    adminToken: adminToken ?? (await askSecret('Tenant admin token')),
+    tenant,
+    tokenConfig: flags.tokenConfig ?? (await ask('Token config', 'default')),
+    roleName: flags.roleName ?? (await ask('IAM role name', `rolebridge-${tenant}`)),
+    scope: scope ?? (await askScope()),
+    permissions: flags.permissions !== undefined ? splitList(flags.permissions) : interactive() ? await askPermissions() : [],
+    parameters: {},
+    connection: flags.connection ?? '',
+    region: flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...(flags.chainRoleArn === undefined
+      ? {}
+      : { chain: { roleArn: flags.chainRoleArn, ...(flags.externalId === undefined ? {} : { externalId: flags.externalId }) } }),
+  };
+  inputs.connection = flags.connection ?? inputs.roleName.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  const unknown = inputs.permissions.filter((name) => !(PERMISSION_TEMPLATES as readonly string[]).includes(name));
+  if (unknown.length > 0) throw usageError(`unknown permission template ${unknown.join(', ')} (known: ${PERMISSION_TEMPLATES.join(', ')})`);
+  inputs.parameters = await templateParameters(inputs.permissions, parseParams(flags.param), inputs.region);
+  return inputs;
+}
+
+function scopeFromFlags(flags: SetupFlags): SetupScope | undefined {
+  if (flags.workload !== undefined) return parseSetupScope(`workload:${flags.workload}`);
+  if (flags.deployment !== undefined) return parseSetupScope(`deployment:${flags.deployment}${flags.component === undefined ? '' : `,component:${flags.component}`}`);
+  if (flags.tenantWide) return { kind: 'tenant' };
+  return undefined;
+}
+
+/** Asks for each parameter a template still needs (on a terminal); otherwise names the missing `--param`. */
+async function templateParameters(templates: readonly string[], given: Record<string, string>, region: string): Promise<PermissionParameters> {
+  const parameters: Record<string, string> = { ...given };
+  for (;;) {
+    try {
+      permissionPolicyForTemplates(templates, { region, ...parameters });
+      return parameters as PermissionParameters;
+    } catch (error) {
+      if (!(isRolebridgeError(error) && error.code === 'missing_template_parameter')) throw error;
+      const parameter = String(error.details?.parameter);
+      if (!interactive()) throw usageError(`${error.message} Pass --param ${parameter}=…`);
+      parameters[parameter] = await ask(`${String(error.details?.template)} template: ${parameter}`);
+    }
+  }
+}
+
+function parseParams(pairs: readonly string[]): Record<string, string> {
+  const parameters: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw usageError(`--param takes key=value (got ${pair})`);
+    parameters[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return parameters;
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function readSecretFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    throw new InvalidInputError('unreadable_token_file', `Cannot read the admin token file ${path}.`);
+  }
+}
+
+/** A cancelled prompt (Ctrl-C, Esc) ends the run as refused, with nothing changed after it. */
+function answered<T>(value: T): Exclude<T, symbol> {
+  if (isCancel(value)) throw new CliExit(EXIT_NEGATIVE, 'cancelled');
+  return value as Exclude<T, symbol>;
+}
+
+async function ask(message: string, initial?: string): Promise<string> {
+  return answered(
+    await text({ message, ...(initial === undefined ? {} : { initialValue: initial }), validate: (value) => (value ? undefined : 'Required') }),
+  );
+}
+
+async function askSecret(message: string): Promise<string> {
+  return answered(await password({ message, validate: (value) => (value ? undefined : 'Required') }));
+}
+
+async function askScope(): Promise<SetupScope> {
+  const kind = answered(
+    await select({
+      message: 'Which workloads may assume the role?',
+      options: [
+        { value: 'deployment', label: 'A deployment (optionally one component)' },
+        { value: 'workload', label: 'Exactly one workload' },
+        { value: 'tenant', label: 'Every workload of the tenant' },
+      ],
+    }),
+  );
+  if (kind === 'tenant') return { kind: 'tenant' };
+  if (kind === 'workload') return parseSetupScope(`workload:${await ask('Workload id')}`);
+  const deployment = await ask('Deployment');
+  const component = answered(await text({ message: 'Component (empty: every component)' }));
+  return parseSetupScope(`deployment:${deployment}${component ? `,component:${component}` : ''}`);
+}
+
+async function askPermissions(): Promise<string[]> {
+  return answered(
+    await multiselect({
+      message: 'Permissions for the role (space to pick, enter to confirm; none is fine)',
+      options: PERMISSION_TEMPLATES.map((template) => ({ value: template as string, label: template })),
+      required: false,
+    }),
+  );
+}
