@@ -47,7 +47,7 @@ export interface BrokerServices {
 
 export function createBrokerServices(options: BrokerServicesOptions): BrokerServices {
   const metrics = options.registry ? createBrokerMetrics(options.registry) : noBrokerMetrics;
-  const runChain = createRoleChainRunner({ ...options.sts, onStsCall: metrics.stsCall });
+  const runChain = createRoleChainRunner({ now: options.now, ...options.sts, onStsCall: metrics.stsCall });
   const tokenSource = issuerTokenSource(options.issuer);
   // Every STS exchange (not cache hits) lands in the audit log with the token's jti and the
   // session name, the same pair CloudTrail shows as webIdFederationData and the assumed-role ARN.

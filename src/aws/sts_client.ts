@@ -12,6 +12,11 @@ export interface StsClientOptions {
   maxAttempts?: number;
   /** Per-request timeout, so a hung STS cannot hold a single-flight slot forever. */
   requestTimeoutMs?: number;
+  /**
+   * The broker's clock, when injected: requests are signed at that time (via the SDK's
+   * `systemClockOffset`) so a moved clock and STS agree, as a real clock and real STS do.
+   */
+  now?: () => number;
 }
 
 /** What the SDK signs a chained call with: the previous hop's session. */
@@ -31,6 +36,7 @@ export function createStsClient(options: StsClientOptions, credentials?: Signing
     region: options.region,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     maxAttempts: options.maxAttempts ?? 3,
+    ...(options.now === undefined ? {} : { systemClockOffset: options.now() - Date.now() }),
     requestHandler: { requestTimeout: options.requestTimeoutMs ?? 10_000, connectionTimeout: 3_000 },
     // Without credentials the SDK would walk the default chain (env, ~/.aws, IMDS) for nothing.
     credentials: credentials ?? anonymousCredentials,
