@@ -54,3 +54,4 @@ export { mergeTrustStatement, ROLEBRIDGE_SID_PREFIX } from './setup/merge_trust_
 export { permissionPolicyForTemplates } from './setup/permission_policy_for_templates.js';
 export { MissingAwsPermissionsError, AwsSetupCallError, type PermissionNeed } from './setup/setup_errors.js';
 export type { SetupChange, ChangeStatus, SetupOperation } from './setup/setup_change.js';
+export { provisionDemoRole, type DemoRoleInput } from './provision_demo_role.js';
