@@ -226,6 +226,11 @@ export class Issuer {
 
   // ── discovery + JWKS ───────────────────────────────────────────────────────────────────────────
 
+  /** The prebuilt documents if the tenant's keys are in memory (the warm, synchronous path). */
+  cachedDocuments(tenantId: string): IssuerDocuments | undefined {
+    return this.keyRing.peek(tenantId)?.documents;
+  }
+
   /** The tenant's prebuilt discovery and JWKS bytes; 404 `tenant_not_found` for an unknown tenant. */
   async documents(tenantId: string): Promise<IssuerDocuments> {
     const warm = this.keyRing.peek(tenantId);

@@ -32,6 +32,9 @@ export function parseIssuerTemplate(template: string): IssuerUrls {
   if (authority.includes('{tenant}')) {
     if (!authority.startsWith('{tenant}.')) throw templateError('in the host, {tenant} must be the first label ({tenant}.id.example.com)');
     const hostSuffix = authority.slice('{tenant}'.length).toLowerCase();
+    // Without a port in the template, a Host header may still carry the scheme's default one.
+    const defaultPort = `:${scheme === 'https' ? 443 : 80}`;
+    const templateHasPort = /:\d+$/.test(hostSuffix);
     return {
       mode: 'host',
       template,
@@ -39,7 +42,8 @@ export function parseIssuerTemplate(template: string): IssuerUrls {
       routePrefix: rawPath,
       tenantFromHost(host) {
         if (host === undefined) return undefined;
-        const lower = host.toLowerCase();
+        let lower = host.toLowerCase();
+        if (!templateHasPort && lower.endsWith(defaultPort)) lower = lower.slice(0, -defaultPort.length);
         if (!lower.endsWith(hostSuffix)) return undefined;
         const tenant = lower.slice(0, lower.length - hostSuffix.length);
         return isTenantId(tenant) ? tenant : undefined;
@@ -48,7 +52,6 @@ export function parseIssuerTemplate(template: string): IssuerUrls {
   }
   const segments = rawPath.split('/');
   if (!segments.includes('{tenant}')) throw templateError('in the path, {tenant} must be a whole segment (/t/{tenant})');
-  void scheme;
   return {
     mode: 'path',
     template,

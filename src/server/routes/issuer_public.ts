@@ -12,15 +12,25 @@ export function registerIssuerPublicRoutes(app: FastifyInstance, ctx: RouteConte
   const urls = ctx.issuer.issuerUrls;
 
   function send(request: FastifyRequest, reply: FastifyReply, document: ServedDocument): FastifyReply {
-    reply.header('cache-control', document.cacheControl).header('etag', document.etag);
+    reply.headers({ 'cache-control': document.cacheControl, etag: document.etag });
     if (etagMatches(request.headers['if-none-match'], document.etag)) return reply.status(304).send();
     return reply.header('content-type', 'application/json').send(document.body);
   }
 
-  async function documentsFor(request: FastifyRequest): Promise<IssuerDocuments> {
+  function tenantOf(request: FastifyRequest): string {
     const tenant = urls.mode === 'path' ? (request.params as { tenant?: string }).tenant : urls.tenantFromHost(request.headers.host);
     if (tenant === undefined) throw new NotFoundError('tenant_not_found', 'This host is not a tenant issuer.');
-    return ctx.issuer.documents(tenant);
+    return tenant;
+  }
+
+  /** Warm tenants are answered synchronously from memory; a cold one is loaded (or is a 404) first. */
+  function serve(pick: (documents: IssuerDocuments) => ServedDocument) {
+    return (request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<FastifyReply> => {
+      const tenant = tenantOf(request);
+      const warm = ctx.issuer.cachedDocuments(tenant);
+      if (warm) return send(request, reply, pick(warm));
+      return ctx.issuer.documents(tenant).then((documents) => send(request, reply, pick(documents)));
+    };
   }
 
   const params =
@@ -39,7 +49,7 @@ export function registerIssuerPublicRoutes(app: FastifyInstance, ctx: RouteConte
       config: { quiet: true },
       schema: { tags: ['issuer'], summary: 'OpenID Connect discovery document of a tenant issuer', params, response: documentResponse('Discovery') },
     },
-    async (request, reply) => send(request, reply, (await documentsFor(request)).discovery),
+    serve((documents) => documents.discovery),
   );
 
   app.get(
@@ -48,6 +58,6 @@ export function registerIssuerPublicRoutes(app: FastifyInstance, ctx: RouteConte
       config: { quiet: true },
       schema: { tags: ['issuer'], summary: 'JSON Web Key Set of a tenant issuer (published keys, oldest first)', params, response: documentResponse('JWKS') },
     },
-    async (request, reply) => send(request, reply, (await documentsFor(request)).jwks),
+    serve((documents) => documents.jwks),
   );
 }
