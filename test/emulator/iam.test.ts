@@ -213,6 +213,37 @@ describe('roles', () => {
     });
   });
 
+  it('refuses what IAM checks at write time: https:// in a condition key, a bad Federated value, a missing role principal', async () => {
+    const create = (document: unknown) =>
+      iam.send(new CreateRoleCommand({ RoleName: 'checked', AssumeRolePolicyDocument: JSON.stringify(document) }));
+    const statement = JSON.parse(TRUST).Statement[0] as Record<string, unknown>;
+    // AWS-REFERENCE §3.1 / §5.4 texts.
+    await expectAwsError(
+      create({ Version: '2012-10-17', Statement: [{ ...statement, Condition: { StringEquals: { 'https://id.example.com/t/acme:aud': 'x' } } }] }),
+      { code: 'MalformedPolicyDocument', status: 400, message: 'Condition can contain only one colon.' },
+    );
+    await expectAwsError(create({ Version: '2012-10-17', Statement: [{ ...statement, Principal: { Federated: 'https://id.example.com/t/acme' } }] }), {
+      code: 'MalformedPolicyDocument',
+      status: 400,
+      message: 'Federated principals must be valid domain names or SAML metadata ARNs',
+    });
+    const missing = `arn:aws:iam::${ACCOUNT}:role/UC_ROLE`;
+    await expectAwsError(
+      create({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: missing }, Action: 'sts:AssumeRole' }] }),
+      { code: 'MalformedPolicyDocument', status: 400, message: `Invalid principal in policy: "AWS":"${missing}"` },
+    );
+    // A loopback issuer's key keeps its port: host:port/path:claim is accepted.
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'loopback-trust',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ ...statement, Condition: { StringEquals: { '127.0.0.1:8080/t/acme:aud': 'sts.amazonaws.com', 'localhost:9000:sub': 'x' } } }],
+        }),
+      }),
+    );
+  });
+
   it('update and delete of a missing role are NoSuchEntity', async () => {
     await expectAwsError(iam.send(new UpdateRoleCommand({ RoleName: 'ghost', MaxSessionDuration: 7200 })), {
       code: 'NoSuchEntity',

@@ -1,6 +1,8 @@
-import { PolicyParseError, type PolicyDocument, parsePolicy } from '../../policy/index.js';
+import { PolicyParseError, type PolicyDocument, type PolicyStatement, parseArn, parsePolicy } from '../../policy/index.js';
 import { ConstraintChecker, PATTERNS } from '../constraints.js';
+import type { EmulatorState } from '../emulator_state.js';
 import { iamErrors } from './iam_errors.js';
+import { isLoopbackHost } from './provider_url.js';
 
 /**
  * IAM's checks when a policy document is stored: model constraints, then the policy grammar
@@ -29,7 +31,54 @@ function quotaLength(document: string): number {
 /** Role trust policy length quota (default 2048). */
 export const TRUST_POLICY_QUOTA = 2048;
 
-export function checkTrustPolicy(document: string | undefined): void {
+/**
+ * `Condition can contain only one colon.` (AWS-REFERENCE §3.1: a key still carrying `https://`).
+ * The one exception is a loopback issuer's `host:port/path:claim` key, which the emulator accepts.
+ */
+function checkConditionKeys(statement: PolicyStatement): void {
+  for (const condition of statement.conditions) {
+    const colons = condition.key.split(':').length - 1;
+    if (colons <= 1) continue;
+    const host = condition.key.split(':')[0] ?? '';
+    const loopbackPort = colons === 2 && isLoopbackHost(host) && /^[^:]+:\d+[/:]/.test(condition.key);
+    if (!loopbackPort) throw iamErrors.malformedPolicy('Condition can contain only one colon.');
+  }
+}
+
+/** `Federated` names an OIDC/SAML provider ARN or a domain (AWS-REFERENCE §5.4). */
+function checkFederatedPrincipals(statement: PolicyStatement): void {
+  const spec = statement.principal;
+  if (spec === undefined || spec === '*') return;
+  for (const federated of spec.Federated ?? []) {
+    const arn = parseArn(federated);
+    const providerArn = arn !== undefined && arn.service === 'iam' && /^(oidc|saml)-provider\/./.test(arn.resource);
+    const domain = arn === undefined && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(federated);
+    if (!providerArn && !domain) {
+      throw iamErrors.malformedPolicy('Federated principals must be valid domain names or SAML metadata ARNs');
+    }
+  }
+}
+
+/**
+ * IAM resolves role and user principals when the policy is stored, so naming one that does not exist
+ * fails (`Invalid principal in policy: "AWS":"<arn>"`, AWS-REFERENCE §5.4). Checked for the emulator's
+ * own accounts only; ARNs in other accounts are taken as they are.
+ */
+function checkAwsPrincipalsExist(statement: PolicyStatement, state: EmulatorState): void {
+  const spec = statement.principal;
+  if (spec === undefined || spec === '*') return;
+  for (const principal of spec.AWS ?? []) {
+    const arn = parseArn(principal);
+    const account = arn === undefined ? undefined : state.accounts[arn.accountId];
+    if (arn === undefined || account === undefined || arn.service !== 'iam' || principal.includes('*')) continue;
+    const [kind, ...rest] = arn.resource.split('/');
+    const name = (rest.at(-1) ?? '').toLowerCase();
+    const exists = kind === 'role' ? account.roles[name] !== undefined : kind === 'user' ? account.users[name] !== undefined : true;
+    if (!exists) throw iamErrors.malformedPolicy(`Invalid principal in policy: "AWS":"${principal}"`);
+  }
+}
+
+export function checkTrustPolicy(document: string | undefined, state?: EmulatorState): void {
   new ConstraintChecker()
     .string(document, { member: 'assumeRolePolicyDocument', required: true, min: 1, max: 131072, pattern: PATTERNS.policyDocument })
     .throwIfAny();
@@ -41,6 +90,9 @@ export function checkTrustPolicy(document: string | undefined): void {
     if (statement.principal === undefined && statement.notPrincipal === undefined) {
       throw iamErrors.malformedPolicy('Missing required field Principal');
     }
+    checkFederatedPrincipals(statement);
+    checkConditionKeys(statement);
+    if (state !== undefined) checkAwsPrincipalsExist(statement, state);
   }
   if (quotaLength(document!) > TRUST_POLICY_QUOTA) throw iamErrors.quota('ACLSizePerRole', TRUST_POLICY_QUOTA);
 }

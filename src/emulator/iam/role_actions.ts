@@ -65,7 +65,7 @@ const createRole: ActionHandler = (context) => {
   const arn = roleArn(account.accountId, path, name);
   context.authorize('iam:CreateRole', arn);
   const duration = maxSessionDuration(context) ?? 3600;
-  checkTrustPolicy(document);
+  checkTrustPolicy(document, context.state);
   const tags = tagsParam(context);
   if (tags.length > 50) throw iamErrors.quota('TagsPerRole', 50);
   if (account.roles[name.toLowerCase()] !== undefined) throw iamErrors.roleExists(name);
@@ -109,7 +109,7 @@ const deleteRole: ActionHandler = (context) => {
 const updateAssumeRolePolicy: ActionHandler = (context) => {
   const role = existingRole(context, 'iam:UpdateAssumeRolePolicy');
   const document = context.params.get('PolicyDocument');
-  checkTrustPolicy(document);
+  checkTrustPolicy(document, context.state);
   role.assumeRolePolicyDocument = document!;
   context.markChanged();
   return undefined;
