@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAwsEmulatorCommand } from './aws_emulator.js';
+import { registerDbTokenCommand } from './db_token.js';
 import { registerDevCommand } from './dev.js';
 import { registerPolicyCommand } from './policy.js';
 import { registerServeCommand } from './serve.js';
@@ -7,4 +8,4 @@ import { registerSetupCommand } from './setup.js';
 import { registerWorkloadCommand } from './workload.js';
 
 /** Every command group registers itself here; one file per group in this folder. */
-export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerDevCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerSetupCommand, registerPolicyCommand];
+export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerDevCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerSetupCommand, registerPolicyCommand, registerDbTokenCommand];

@@ -1,114 +1,28 @@
-import { IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateClusterCommand, RedshiftClient } from '@aws-sdk/client-redshift';
-import { CreateNamespaceCommand, CreateWorkgroupCommand, RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_IAM_AUTH_DISABLED_MESSAGE } from '../../../src/aws/index.js';
-import {
-  EXTERNAL_ID,
-  FIRST_ROLE_ARN,
-  PARTNER_ACCOUNT,
-  startBrokerWorld,
-  twoHopConnection,
-  type BrokerWorld,
-} from '../../server/credentials_fixture.js';
+import { EXTERNAL_ID, type BrokerWorld } from '../../server/credentials_fixture.js';
+import { PARTNER, startDbAuthWorld, type DbAuthWorld, type ErrorAnswer } from './db_auth_world.js';
 
 /**
  * `POST /api/v1/db-auth-token` end to end, all real parts: a rolebridge server, the AWS emulator
  * (STS + IAM + Redshift + Redshift Serverless) and the real SDK clients inside the server. The
  * cluster and workgroup live in the partner account, reached through the two-hop chain with an
- * ExternalId (the seeds' cross-account case). The server's Redshift clients find the emulator
- * through the standard AWS_ENDPOINT_URL_REDSHIFT / AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS variables,
- * exactly as a deployment would be pointed at them.
+ * ExternalId (the seeds' cross-account case); see db_auth_world.ts.
  */
-interface Answer {
-  engine: string;
-  username: string;
-  password: string;
-  expiresAt: string;
-  host?: string;
-  port?: number;
-}
-interface ErrorAnswer {
-  error: { code: string; message: string; details?: Record<string, unknown> };
-}
-
-const PARTNER = PARTNER_ACCOUNT.accountId;
-const partnerCredentials = { accessKeyId: PARTNER_ACCOUNT.accessKeyId, secretAccessKey: PARTNER_ACCOUNT.secretAccessKey };
-
 describe('database IAM auth tokens through the broker and the emulator', () => {
   let world: BrokerWorld;
-  let workgroupArn: string;
-  const savedEnv = { redshift: process.env.AWS_ENDPOINT_URL_REDSHIFT, serverless: process.env.AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS };
 
-  const dbToken = (body: Record<string, unknown>, secret = world.workload.secret) =>
-    world.api<Answer & ErrorAnswer>('POST', '/api/v1/db-auth-token', body, { authorization: `Bearer ${secret}` });
-
-  interface RecordedEvent {
-    eventName: string;
-    eventSource: string;
-    recipientAccountId?: string;
-    userIdentity?: { arn?: string };
-    requestParameters?: Record<string, unknown>;
-  }
-  async function redshiftEvents(eventName: string): Promise<RecordedEvent[]> {
-    const events = (await (await fetch(`${world.emulator.url}/_emulator/events`)).json()) as RecordedEvent[];
-    return events.filter((event) => event.eventName === eventName && String(event.eventSource).startsWith('redshift'));
-  }
+  let dbToken: DbAuthWorld['dbToken'];
+  let redshiftEvents: DbAuthWorld['redshiftEvents'];
+  let setup: DbAuthWorld;
 
   beforeAll(async () => {
-    world = await startBrokerWorld();
-    process.env.AWS_ENDPOINT_URL_REDSHIFT = world.emulator.url;
-    process.env.AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS = world.emulator.url;
-
-    // In the partner's account: a cluster, a namespace + workgroup, and what the partner role may do.
-    const redshift = new RedshiftClient({ endpoint: world.emulator.url, region: 'us-east-1', credentials: partnerCredentials, maxAttempts: 1 });
-    await redshift.send(new CreateClusterCommand({ ClusterIdentifier: 'analytics', NodeType: 'ra3.xlplus', MasterUsername: 'admin', MasterUserPassword: 'Secret123!' }));
-    const serverless = new RedshiftServerlessClient({ endpoint: world.emulator.url, region: 'us-east-1', credentials: partnerCredentials, maxAttempts: 1 });
-    await serverless.send(new CreateNamespaceCommand({ namespaceName: 'lake' }));
-    const created = await serverless.send(new CreateWorkgroupCommand({ workgroupName: 'reporting', namespaceName: 'lake' }));
-    workgroupArn = created.workgroup!.workgroupArn!;
-    const iam = new IAMClient({ endpoint: world.emulator.url, region: 'us-east-1', credentials: partnerCredentials, maxAttempts: 1 });
-    await iam.send(
-      new PutRolePolicyCommand({
-        RoleName: 'partner-athena',
-        PolicyName: 'databases',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: 'redshift:GetClusterCredentials',
-              // With DbName, AWS also checks the dbname resource.
-              Resource: [`arn:aws:redshift:us-east-1:${PARTNER}:dbuser:analytics/etl_user`, `arn:aws:redshift:us-east-1:${PARTNER}:dbname:analytics/dev`],
-            },
-            { Effect: 'Allow', Action: ['redshift-serverless:GetCredentials', 'redshift-serverless:GetWorkgroup'], Resource: workgroupArn },
-          ],
-        }),
-      }),
-    );
-    for (const client of [redshift, serverless, iam]) client.destroy();
-
-    const cross = await world.api('POST', '/api/v1/tenants/acme/connections', twoHopConnection(world, 'partner-db'));
-    expect(cross.status).toBe(201);
-    const single = await world.api('POST', '/api/v1/tenants/acme/connections', {
-      name: 'first-only',
-      roleArn: FIRST_ROLE_ARN,
-      region: 'us-east-1',
-      tokenConfig: 'aws',
-      workload: world.workload.id,
-    });
-    expect(single.status).toBe(201);
+    setup = await startDbAuthWorld();
+    ({ world, dbToken, redshiftEvents } = setup);
   });
 
   afterAll(async () => {
-    await world?.close();
-    for (const [name, value] of [
-      ['AWS_ENDPOINT_URL_REDSHIFT', savedEnv.redshift],
-      ['AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS', savedEnv.serverless],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    await setup?.close();
   });
 
   describe('with the feature flag off (the default)', () => {
