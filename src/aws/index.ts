@@ -55,3 +55,4 @@ export { permissionPolicyForTemplates } from './setup/permission_policy_for_temp
 export { MissingAwsPermissionsError, AwsSetupCallError, type PermissionNeed } from './setup/setup_errors.js';
 export type { SetupChange, ChangeStatus, SetupOperation } from './setup/setup_change.js';
 export { provisionDemoRole, type DemoRoleInput } from './provision_demo_role.js';
+export * from './doctor/index.js';

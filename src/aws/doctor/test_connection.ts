@@ -1,7 +1,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { ProbeKind } from '../../issuer/index.js';
 import type { BrokerConnection } from '../broker/broker_connection.js';
-import { createRoleChainRunner, type RoleChainResult, type RoleChainRunnerOptions } from '../broker/role_chain.js';
+import { createRoleChainRunner, type RoleChainResult, type RoleChainRunner, type RoleChainRunnerOptions } from '../broker/role_chain.js';
 import { sessionNameFor } from '../broker/session_name.js';
 import type { MintedToken } from '../broker/token_source.js';
 import { StsCallError } from '../sts_call_error.js';
@@ -26,8 +26,13 @@ export interface TestConnectionOptions {
   /** The workload whose identity the test uses (names the session `rb-<workload>-<jti>`). */
   workloadId: string;
   tokens: DoctorTokens;
-  /** STS endpoint, timeouts (the region is the connection's). */
+  /** STS endpoint, timeouts (the region is the connection's); also used for GetCallerIdentity. */
   sts?: Omit<RoleChainRunnerOptions, 'onStsCall'>;
+  /**
+   * The broker's own chain runner, so the doctor exchanges exactly as workloads do. Without it the doctor
+   * builds one from `sts` with the same factory (and then also reports each call's duration).
+   */
+  runChain?: RoleChainRunner;
   /** The role's trust policy, when known: the diagnosis then names the failing statement and condition. */
   trustPolicy?: string | object;
   now: () => number;
@@ -48,11 +53,9 @@ export async function testConnection(options: TestConnectionOptions): Promise<Co
   const { connection, now } = options;
   const steps: TestStep[] = [];
   const timings: number[] = [];
-  const runChain = createRoleChainRunner({
-    maxAttempts: 2,
-    ...options.sts,
-    onStsCall: (call) => timings.push(Math.round(call.durationMs)),
-  });
+  const runChain: RoleChainRunner = options.runChain
+    ? timedRunner(options.runChain, timings)
+    : createRoleChainRunner({ maxAttempts: 2, ...options.sts, onStsCall: (call) => timings.push(Math.round(call.durationMs)) });
 
   // 1. The token.
   let minted: MintedToken;
@@ -255,3 +258,19 @@ function skipRest(steps: TestStep[], connection: BrokerConnection): void {
 }
 
 const since = (started: number): number => Math.round(performance.now() - started);
+
+/** An injected runner reports no per-call times: its whole run is timed and shown on the last step it reached. */
+function timedRunner(runChain: RoleChainRunner, timings: number[]): RoleChainRunner {
+  return async (chain, identity) => {
+    const started = performance.now();
+    try {
+      const result = await runChain(chain, identity);
+      timings.push(...result.steps.map((_, index) => (index === result.steps.length - 1 ? since(started) : 0)));
+      return result;
+    } catch (error) {
+      const failedStep = error instanceof StsCallError ? error.failure.step : 0;
+      timings.push(...Array.from({ length: failedStep }, () => 0), since(started));
+      throw error;
+    }
+  };
+}
