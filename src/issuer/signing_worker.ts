@@ -51,6 +51,7 @@ export class SigningWorker {
     this.worker.on('message', (message: { batch: number; signatures: Array<string | null> }) => {
       const waiters = this.inFlight.get(message.batch);
       this.inFlight.delete(message.batch);
+      if (this.inFlight.size === 0) this.worker.unref();
       waiters?.forEach((waiter, i) => {
         const signature = message.signatures[i];
         if (signature === null || signature === undefined) waiter.reject(new UnavailableError('no_signing_key', 'The signing key is not loaded.'));
@@ -84,6 +85,9 @@ export class SigningWorker {
   private flush(): void {
     this.scheduled = false;
     const batch = this.nextBatch++;
+    // Referenced only while signatures are awaited: an idle signer never keeps a process (a CLI) alive,
+    // and a process awaiting a signature never exits under it.
+    if (this.inFlight.size === 0) this.worker.ref();
     this.inFlight.set(batch, this.queuedWaiters);
     this.worker.postMessage({ type: 'sign', batch, kids: this.queuedKids, inputs: this.queuedInputs });
     this.queuedKids = [];
@@ -94,6 +98,7 @@ export class SigningWorker {
   private failAll(error: Error): void {
     for (const waiters of this.inFlight.values()) for (const waiter of waiters) waiter.reject(error);
     this.inFlight.clear();
+    this.worker.unref();
   }
 
   async close(): Promise<void> {
