@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAwsEmulatorCommand } from './aws_emulator.js';
+import { registerConnectionsCommand } from './connections.js';
 import { registerDbTokenCommand } from './db_token.js';
 import { registerDevCommand } from './dev.js';
 import { registerPolicyCommand } from './policy.js';
@@ -8,4 +9,4 @@ import { registerSetupCommand } from './setup.js';
 import { registerWorkloadCommand } from './workload.js';
 
 /** Every command group registers itself here; one file per group in this folder. */
-export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerDevCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerSetupCommand, registerPolicyCommand, registerDbTokenCommand];
+export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerDevCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerSetupCommand, registerPolicyCommand, registerDbTokenCommand, registerConnectionsCommand];

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAuditRoutes } from './audit.js';
 import { registerConnectionRoutes } from './connections.js';
+import { registerConnectionTestRoutes } from './connection_test.js';
 import { registerCredentialRoutes } from './credentials.js';
 import { registerDbAuthRoutes } from './db_auth.js';
 import { registerHealthRoutes } from './health.js';
@@ -25,6 +26,7 @@ export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext)
   registerTokenRoutes,
   registerTrustPolicyRoutes,
   registerConnectionRoutes,
+  registerConnectionTestRoutes,
   registerCredentialRoutes,
   registerDbAuthRoutes,
 ];

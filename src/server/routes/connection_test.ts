@@ -1,0 +1,129 @@
+import type { FastifyInstance } from 'fastify';
+import { doctorMetrics, runConnectionTest, type ConnectionTestRequest } from '../../aws/index.js';
+import { actorOf } from '../authentication.js';
+import { errorResponseSchema } from '../error_envelope.js';
+import type { RouteContext } from './route_context.js';
+
+const name = { type: 'string', pattern: '^[a-z0-9-]{1,63}$' } as const;
+
+const findingProperties = {
+  code: { type: 'string', description: 'Stable snake_case code, e.g. trust_subject_mismatch, oidc_provider_not_found' },
+  cause: { type: 'string', description: 'The cause in one sentence' },
+  setting: { type: 'string', description: 'The setting at fault, where the customer finds it' },
+  actual: { type: ['string', 'null'], description: 'What the setting holds now' },
+  expected: { type: ['string', 'null'], description: 'What it must hold (null: remove it)' },
+  fix: { type: 'string' },
+} as const;
+
+const diagnosisSchema = {
+  type: 'object',
+  description: 'The diagnosis of the first failing step (or of the first probe the role accepted)',
+  properties: {
+    ...findingProperties,
+    findings: { type: 'array', description: 'Every fault found, primary first', items: { type: 'object', properties: findingProperties } },
+    basis: { type: 'string', enum: ['trust_policy', 'sts_error', 'inferred'] },
+    confirm: { type: 'string', description: 'How to confirm an inferred diagnosis' },
+    correctedStatement: { type: 'object', additionalProperties: true, description: 'The corrected trust-policy statement, ready to paste' },
+    transient: { type: 'boolean', description: 'Retrying later may succeed (throttling, outages)' },
+    sts: { type: 'object', additionalProperties: true, description: "STS's answer, verbatim: operation, step, roleArn, code, message" },
+  },
+} as const;
+
+const testResultSchema = {
+  type: 'object',
+  required: ['ok', 'steps', 'probes'],
+  properties: {
+    ok: { type: 'boolean', description: 'The exchange worked end to end and the role refused every probe' },
+    testId: { type: 'string' },
+    workload: { type: 'string', description: 'The workload whose identity was tested' },
+    steps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', description: 'token, issuer, assume_role_with_web_identity, assume_role[n], get_caller_identity' },
+          status: { type: 'string', enum: ['ok', 'failed', 'skipped', 'warning'] },
+          durationMs: { type: 'integer' },
+          detail: { type: 'string' },
+          data: { type: 'object', additionalProperties: true },
+        },
+      },
+    },
+    diagnosis: diagnosisSchema,
+    probes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          probe: { type: 'string', enum: ['sibling_component', 'sibling_deployment', 'other_tenant', 'wrong_audience'] },
+          status: { type: 'string', enum: ['refused', 'accepted', 'skipped', 'inconclusive'] },
+          subject: { type: 'string' },
+          audience: { type: 'string' },
+          sessionName: { type: 'string', description: 'rb-probe-…, as CloudTrail shows it' },
+          jti: { type: 'string' },
+          detail: { type: 'string' },
+          stsCode: { type: 'string' },
+          finding: diagnosisSchema,
+        },
+      },
+    },
+    changes: {
+      type: 'array',
+      description: 'Changes since the previous test (started_failing, probe_accepted, recovered), also audited',
+      items: { type: 'object', additionalProperties: true },
+    },
+  },
+} as const;
+
+/** `POST /api/v1/tenants/{tenant}/connections/{connection}/test`: the doctor. */
+export function registerConnectionTestRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const metrics = doctorMetrics(ctx.metrics.registry);
+  app.post<{ Params: { tenant: string; connection: string }; Body: ConnectionTestRequest | undefined }>(
+    '/api/v1/tenants/:tenant/connections/:connection/test',
+    {
+      preHandler: ctx.auth.requireAdmin,
+      schema: {
+        tags: ['connections'],
+        summary: 'Test a connection: every step of the exchange, a diagnosis of what fails, and probes the role must refuse',
+        description:
+          'Mints the connection\'s token for its workload, fetches discovery and JWKS as AWS does, runs AssumeRoleWithWebIdentity, each hop and ' +
+          'GetCallerIdentity, then presents tokens the role must refuse (a sibling component, another deployment, another tenant, a wrong audience). ' +
+          'A negative verdict is a 200 with `ok: false` and a `diagnosis`: stable code, cause, the setting at fault, actual and expected values, ' +
+          'the fix and, for trust problems, the corrected statement. With `trustPolicy` the doctor names the failing statement and condition; ' +
+          'without it, it says what it inferred and how to confirm. Every run is audited (probes by session name) and kept in the history.',
+        security: [{ adminToken: [] }],
+        params: { type: 'object', required: ['tenant', 'connection'], properties: { tenant: name, connection: name } },
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: {
+            trustPolicy: {
+              anyOf: [{ type: 'object', additionalProperties: true }, { type: 'string', maxLength: 131072 }],
+              description: "The role's trust policy (document or JSON text), when you have it",
+            },
+            workload: { type: 'string', maxLength: 100, description: 'The workload whose identity to test (default: the one that verified the connection)' },
+            probes: { type: 'boolean', default: true, description: 'Run the negative probes after a successful exchange' },
+          },
+        },
+        response: {
+          200: testResultSchema,
+          400: errorResponseSchema,
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+          404: errorResponseSchema,
+          422: errorResponseSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { tenant, connection } = request.params;
+      return runConnectionTest(
+        { store: ctx.store, issuer: ctx.issuer, runChain: ctx.aws.connectionDeps.runChain, now: ctx.now, metrics },
+        tenant,
+        connection,
+        request.body ?? {},
+        { actor: actorOf(request), requestId: request.id, trigger: 'manual' },
+      );
+    },
+  );
+}
