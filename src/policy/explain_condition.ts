@@ -8,7 +8,7 @@ const DERIVED_OIDC_CLAIMS = ['aud', 'sub', 'amr', 'azp', 'email', 'oaud'];
 
 /** Evaluates one condition and says, in one sentence, why it matched or not. */
 export function explainCondition(prepared: PreparedCondition, request: AuthorizationRequest, value: ContextValue | undefined): ConditionEvaluation {
-  const matched = conditionMatches(prepared, value);
+  const matched = conditionMatches(prepared, value, request.context);
   const { condition } = prepared;
   return {
     path: condition.path,
@@ -65,7 +65,7 @@ function failedSentence(prepared: PreparedCondition, request: AuthorizationReque
   }
   if (typeof value !== 'string') {
     if (operator.setOperator === 'ForAllValues') {
-      const rejected = value.filter((item) => !valueSatisfies(prepared, item));
+      const rejected = value.filter((item) => !valueSatisfies(prepared, item, request.context));
       return `${name} has ${list(rejected, 'and')}, which ${condition.operator} does not allow (every value must match ${list(condition.values)}).`;
     }
     return `none of ${name}'s values (${list(value, 'and')}) satisfies ${condition.operator} ${list(condition.values)}.`;

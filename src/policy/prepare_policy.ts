@@ -7,6 +7,7 @@ import type { PolicyCondition, PolicyDocument, PolicyStatement } from './policy_
 import type { Decision } from './policy_evaluation.js';
 import { PolicyParseError } from './policy_parse_error.js';
 import { principalMatcher, type PrincipalTest } from './principal_matcher.js';
+import { hasPolicyVariable, variableMatcher, type ContextualTest, type RequestContext, type VariableMode } from './policy_variables.js';
 import { wildcardMatcher, type StringTest } from './wildcard_matcher.js';
 
 /**
@@ -26,7 +27,7 @@ export interface PreparedStatement {
   readonly principalNegated: boolean;
   readonly actionTests: readonly StringTest[];
   readonly actionNegated: boolean;
-  readonly resourceTests: readonly StringTest[] | undefined;
+  readonly resourceTests: readonly ContextualTest[] | undefined;
   readonly resourceNegated: boolean;
   readonly conditions: readonly PreparedCondition[];
 }
@@ -35,13 +36,15 @@ export interface PreparedCondition {
   readonly condition: PolicyCondition;
   readonly operator: ParsedOperatorName;
   readonly lowerKey: string;
-  readonly valueTests: readonly StringTest[];
+  readonly valueTests: readonly ContextualTest[];
 }
 
 export function preparePolicy(policy: PolicyDocument | PreparedPolicy | string | object): PreparedPolicy {
   if (isPrepared(policy)) return policy;
   const document = isDocument(policy) ? policy : parsePolicy(policy);
-  return { kind: 'PreparedPolicy', document, statements: document.statements.map(prepareStatement) };
+  // Policy variables exist only in the 2012-10-17 language; older documents read `${…}` literally.
+  const variables = document.version === '2012-10-17';
+  return { kind: 'PreparedPolicy', document, statements: document.statements.map((statement) => prepareStatement(statement, variables)) };
 }
 
 function isPrepared(policy: unknown): policy is PreparedPolicy {
@@ -52,7 +55,7 @@ function isDocument(policy: unknown): policy is PolicyDocument {
   return typeof policy === 'object' && policy !== null && Array.isArray((policy as { statements?: unknown }).statements);
 }
 
-function prepareStatement(statement: PolicyStatement): PreparedStatement {
+function prepareStatement(statement: PolicyStatement, variables: boolean): PreparedStatement {
   const principal = statement.principal ?? statement.notPrincipal;
   const actions = statement.action ?? statement.notAction ?? [];
   const resources = statement.resource ?? statement.notResource;
@@ -62,13 +65,13 @@ function prepareStatement(statement: PolicyStatement): PreparedStatement {
     principalNegated: statement.notPrincipal !== undefined,
     actionTests: actions.map((action) => wildcardMatcher(action, true)),
     actionNegated: statement.notAction !== undefined,
-    resourceTests: resources?.map(resourceMatcher),
+    resourceTests: resources?.map((pattern) => (variables && hasPolicyVariable(pattern) ? variableMatcher(pattern, 'arn') : contextFree(resourceMatcher(pattern)))),
     resourceNegated: statement.notResource !== undefined,
-    conditions: statement.conditions.map(prepareCondition),
+    conditions: statement.conditions.map((condition) => prepareCondition(condition, variables)),
   };
 }
 
-function prepareCondition(condition: PolicyCondition): PreparedCondition {
+function prepareCondition(condition: PolicyCondition, variables: boolean): PreparedCondition {
   const operator = parseConditionOperator(condition.operator);
   if (operator === undefined) {
     throw new PolicyParseError('unknown_condition_operator', `Unknown condition operator "${condition.operator}".`, condition.path);
@@ -77,8 +80,25 @@ function prepareCondition(condition: PolicyCondition): PreparedCondition {
     condition,
     operator,
     lowerKey: condition.key.toLowerCase(),
-    valueTests: condition.values.map((value) => operator.base.compile(value)),
+    valueTests: condition.values.map((value) => {
+      const mode = variables && hasPolicyVariable(value) ? variableModeOf(operator.base.name) : undefined;
+      return mode === undefined ? contextFree(operator.base.compile(value)) : variableMatcher(value, mode);
+    }),
   };
+}
+
+/** Policy variables work with the String and ARN operators only. */
+function variableModeOf(operator: string): VariableMode | undefined {
+  if (operator.startsWith('Arn')) return 'arn';
+  if (operator === 'StringLike' || operator === 'StringNotLike') return 'like';
+  if (operator === 'StringEqualsIgnoreCase' || operator === 'StringNotEqualsIgnoreCase') return 'equalsIgnoreCase';
+  if (operator === 'StringEquals' || operator === 'StringNotEquals') return 'equals';
+  return undefined;
+}
+
+/** A test that does not look at the request, in the shape of one that may. */
+function contextFree(test: StringTest): ContextualTest {
+  return (value) => test(value);
 }
 
 export function principalMatches(prepared: PreparedStatement, request: AuthorizationRequest): boolean {
@@ -87,18 +107,19 @@ export function principalMatches(prepared: PreparedStatement, request: Authoriza
 }
 
 export function actionMatches(prepared: PreparedStatement, action: string): boolean {
-  return anyTest(prepared.actionTests, action) !== prepared.actionNegated;
+  for (const test of prepared.actionTests) if (test(action)) return !prepared.actionNegated;
+  return prepared.actionNegated;
 }
 
 export function resourceMatches(prepared: PreparedStatement, request: AuthorizationRequest): boolean {
   // Trust policies carry no Resource; a request without a resource skips the check.
   if (prepared.resourceTests === undefined || request.resource === undefined) return true;
-  return anyTest(prepared.resourceTests, request.resource) !== prepared.resourceNegated;
+  return testList(prepared.resourceTests, request.resource, request.context, prepared.resourceNegated);
 }
 
 /** Whether one context value satisfies the operator (negated operators: no policy value matches). */
-export function valueSatisfies(prepared: PreparedCondition, value: string): boolean {
-  return anyTest(prepared.valueTests, value) !== prepared.operator.base.negated;
+export function valueSatisfies(prepared: PreparedCondition, value: string, context: RequestContext): boolean {
+  return testList(prepared.valueTests, value, context, prepared.operator.base.negated);
 }
 
 export function contextValueOf(prepared: PreparedCondition, request: AuthorizationRequest): ContextValue | undefined {
@@ -106,7 +127,7 @@ export function contextValueOf(prepared: PreparedCondition, request: Authorizati
 }
 
 /** IAM's condition semantics for one key under one operator. */
-export function conditionMatches(prepared: PreparedCondition, value: ContextValue | undefined): boolean {
+export function conditionMatches(prepared: PreparedCondition, value: ContextValue | undefined, context: RequestContext): boolean {
   const { operator } = prepared;
   if (operator.base.name === 'Null') {
     const wanted = value === undefined ? 'true' : 'false';
@@ -115,21 +136,21 @@ export function conditionMatches(prepared: PreparedCondition, value: ContextValu
   if (operator.setOperator === 'ForAllValues') {
     // The empty-set pitfall: ForAllValues is true when the key is missing or has no values.
     if (value === undefined) return true;
-    if (typeof value === 'string') return valueSatisfies(prepared, value);
-    for (const item of value) if (!valueSatisfies(prepared, item)) return false;
+    if (typeof value === 'string') return valueSatisfies(prepared, value, context);
+    for (const item of value) if (!valueSatisfies(prepared, item, context)) return false;
     return true;
   }
   if (operator.setOperator === 'ForAnyValue') {
     if (value === undefined) return operator.ifExists;
-    if (typeof value === 'string') return valueSatisfies(prepared, value);
-    for (const item of value) if (valueSatisfies(prepared, item)) return true;
+    if (typeof value === 'string') return valueSatisfies(prepared, value, context);
+    for (const item of value) if (valueSatisfies(prepared, item, context)) return true;
     return false;
   }
   // Missing key: IfExists and negated operators match; everything else fails.
   if (value === undefined) return operator.ifExists || operator.base.negated;
   // A multivalued key needs a set operator; without one nothing matches (iam-simulate, confirmed with AWS).
   if (typeof value !== 'string') return false;
-  return valueSatisfies(prepared, value);
+  return valueSatisfies(prepared, value, context);
 }
 
 function statementApplies(prepared: PreparedStatement, request: AuthorizationRequest, action: string): boolean {
@@ -137,7 +158,7 @@ function statementApplies(prepared: PreparedStatement, request: AuthorizationReq
   if (!principalMatches(prepared, request)) return false;
   if (!resourceMatches(prepared, request)) return false;
   for (const condition of prepared.conditions) {
-    if (!conditionMatches(condition, contextValueOf(condition, request))) return false;
+    if (!conditionMatches(condition, contextValueOf(condition, request), request.context)) return false;
   }
   return true;
 }
@@ -161,7 +182,16 @@ export function decidePolicy(policy: PreparedPolicy, request: AuthorizationReque
   return decideAction(policy, request, 'sts:TagSession');
 }
 
-function anyTest(tests: readonly StringTest[], value: string): boolean {
-  for (const test of tests) if (test(value)) return true;
-  return false;
+/**
+ * Positive: some test matches. Negated: no test matches and every test could be evaluated (a value whose
+ * policy variable is unresolved matches nothing, not even as "different").
+ */
+function testList(tests: readonly ContextualTest[], value: string, context: RequestContext, negated: boolean): boolean {
+  let unresolved = false;
+  for (const test of tests) {
+    const result = test(value, context);
+    if (result === true) return !negated;
+    if (result === undefined) unresolved = true;
+  }
+  return negated && !unresolved;
 }

@@ -23,8 +23,15 @@ const FAMILIES: KeyFamily[] = [
   {
     key: 'aws:PrincipalTag/team',
     operators: ['StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike'],
-    policyValues: ['data', 'Data', 'd*', 'da?a', 'web', '*'],
-    contextValues: ['data', 'DATA', 'web', 'dat', ''],
+    policyValues: ['data', 'Data', 'd*', 'da?a', 'web', '*', '${aws:PrincipalTag/env}', "d${aws:PrincipalTag/env, 'ata'}", 'a${*}'],
+    contextValues: ['data', 'DATA', 'web', 'dat', '', 'a*', 'exports'],
+    setOperators: false,
+  },
+  {
+    key: 'aws:PrincipalTag/env',
+    operators: ['StringEquals', 'StringLike'],
+    policyValues: ['data', 'exp*'],
+    contextValues: ['data', 'exports', 'ata'],
     setOperators: false,
   },
   {
@@ -80,7 +87,7 @@ const statementArbitrary = fc.record({
   Effect: fc.constantFrom('Allow', 'Allow', 'Deny'),
   actions: fc.constantFrom(['s3:GetObject'], ['s3:Get*'], ['s3:*'], ['*'], ['s3:PutObject'], ['S3:getobject']),
   notAction: fc.boolean(),
-  resource: fc.constantFrom('*', 'arn:aws:s3:::exports/*', 'arn:aws:s3:::other/*', RESOURCE),
+  resource: fc.constantFrom('*', 'arn:aws:s3:::exports/*', 'arn:aws:s3:::other/*', RESOURCE, 'arn:aws:s3:::${aws:PrincipalTag/env}/*'),
   conditions: fc.array(conditionArbitrary, { maxLength: 3 }),
 });
 
@@ -123,6 +130,18 @@ const KNOWN_DIFFERENCES: Array<{ reason: string; applies: (policy: ReturnType<ty
       policy.Statement.some((statement) =>
         Object.entries(statement.Condition ?? {}).some(
           ([operator, keys]) => /^ForAnyValue:.*IfExists$/i.test(operator) && Object.keys(keys).some((key) => context[key] === undefined),
+        ),
+      ),
+  },
+  {
+    reason:
+      '${*}, ${?} and ${$} under a non-wildcard operator (StringEquals…). IAM User Guide, "Special characters": they are ' +
+      'predefined policy variables with fixed values (*, ?, $), usable wherever policy variables are; we resolve them ' +
+      'in StringEquals too, iam-simulate leaves them as literal text there.',
+    applies: (policy) =>
+      policy.Statement.some((statement) =>
+        Object.entries(statement.Condition ?? {}).some(
+          ([operator, keys]) => !/Like/.test(operator) && Object.values(keys).some((values) => values.some((value) => /\$\{[*?$]\}/.test(value))),
         ),
       ),
   },
