@@ -9,9 +9,9 @@ import { createRdsAuthToken } from './rds_auth_token.js';
 import { getRedshiftClusterCredentials } from './redshift_cluster_credentials.js';
 import { getRedshiftServerlessCredentials } from './redshift_serverless_credentials.js';
 
-export interface DbAuthServiceOptions {
+export interface DbAuthServiceOptions<W extends BrokerWorkload = BrokerWorkload> {
   /** Where AWS sessions come from: the broker caches them per role chain, region and ExternalId. */
-  broker: Pick<CredentialBroker, 'getCredentials'>;
+  broker: Pick<CredentialBroker<W>, 'getCredentials'>;
   /** Injected clock (epoch ms). */
   now?: () => number;
   redshift?: DatabaseClientOptions;
@@ -32,8 +32,8 @@ export interface IssuedDbCredentials {
   outcome: CacheOutcome;
 }
 
-export interface DbAuthService {
-  issue(workload: BrokerWorkload, connection: BrokerConnection, request: DbAuthRequest): Promise<IssuedDbCredentials>;
+export interface DbAuthService<W extends BrokerWorkload = BrokerWorkload> {
+  issue(workload: W, connection: BrokerConnection, request: DbAuthRequest): Promise<IssuedDbCredentials>;
 }
 
 /**
@@ -43,7 +43,7 @@ export interface DbAuthService {
  * opening many connections costs one signature or one Redshift call, and the broker's own cache
  * means one STS exchange per session.
  */
-export function createDbAuthService(options: DbAuthServiceOptions): DbAuthService {
+export function createDbAuthService<W extends BrokerWorkload>(options: DbAuthServiceOptions<W>): DbAuthService<W> {
   const now = options.now ?? Date.now;
   const minRemainingMs = options.minRemainingMs ?? 60_000;
   const cache = new CredentialCache<DbCredentials>({
@@ -53,7 +53,7 @@ export function createDbAuthService(options: DbAuthServiceOptions): DbAuthServic
   });
 
   const fetch = async (
-    workload: BrokerWorkload,
+    workload: W,
     connection: BrokerConnection,
     request: DbAuthRequest & { region: string },
   ): Promise<DbCredentials> => {
