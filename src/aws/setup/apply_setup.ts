@@ -10,8 +10,8 @@ import { awsErrorCode, awsErrorMessage, deniedNeed, isAccessDenied } from './aws
 import type { SetupCallInput, SetupChange } from './setup_change.js';
 import { AwsSetupCallError, MissingAwsPermissionsError } from './setup_errors.js';
 
-/** Decides one change; the CLI asks the user, `--yes` approves all. */
-export type ApproveChange = (change: SetupChange) => Promise<boolean>;
+/** Decides one change (`step` counts from 1 over the whole plan); the CLI asks the user, `--yes` approves all. */
+export type ApproveChange = (change: SetupChange, step: number) => Promise<boolean>;
 
 export interface ApplyOutcome {
   /** Every change with its final status: applied, unchanged, or skipped (refused or not reached). */
@@ -34,7 +34,7 @@ export async function applySetup(
   const result: SetupChange[] = changes.map((change) => ({ ...change }));
   for (const [index, change] of result.entries()) {
     if (change.status !== 'planned') continue;
-    if (!(await approve(change))) {
+    if (!(await approve(change, index + 1))) {
       for (const later of result.slice(index)) if (later.status === 'planned') later.status = 'skipped';
       return { changes: result, refused: change };
     }

@@ -144,7 +144,7 @@ async function runSetup(flags: SetupFlags): Promise<void> {
   const outcome = await applySetup(
     aws.iam,
     prepared.changes,
-    async (change) => flags.yes === true || approveInteractively(change, prepared.changes.indexOf(change) + 1),
+    async (change, step) => flags.yes === true || approveInteractively(change, step),
     (change) => say(style.green(`✓ ${change.summary}`)),
   );
   if (outcome.refused !== undefined) {

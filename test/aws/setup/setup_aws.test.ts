@@ -125,7 +125,7 @@ describe('rolebridge setup aws, end to end against the emulator and a real serve
     expect((await trustPolicyOf(world, 'legacy')).Statement).toEqual([broad, ops]);
 
     const applied = await world.runSetup([...args, '--yes', '--connection', 'legacy-conn']);
-    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     const statements = (await trustPolicyOf(world, 'legacy')).Statement;
     expect(statements.slice(0, 2)).toEqual([broad, ops]);
     expect(statements).toHaveLength(3);

@@ -41,6 +41,10 @@ export interface SetupWorld {
 
 export async function startSetupWorld(): Promise<SetupWorld> {
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1' });
+  // The server finds STS the way an operator points it at the emulator (CONTRACT: AWS_ENDPOINT_URL_STS);
+  // test files run in their own forked process, so this stays within the file.
+  const previousStsEndpoint = process.env.AWS_ENDPOINT_URL_STS;
+  process.env.AWS_ENDPOINT_URL_STS = emulator.url;
   const destination = new Writable({ write: (_chunk, _encoding, done) => done() });
   const config = loadConfig(
     { ROLEBRIDGE_MASTER_KEY: MASTER_KEY, ROLEBRIDGE_ADMIN_TOKEN: ADMIN_TOKEN },
@@ -114,6 +118,8 @@ export async function startSetupWorld(): Promise<SetupWorld> {
       iam.destroy();
       await server.close();
       await emulator.close();
+      if (previousStsEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+      else process.env.AWS_ENDPOINT_URL_STS = previousStsEndpoint;
     },
   };
 }
