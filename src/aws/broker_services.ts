@@ -8,6 +8,7 @@ import { createRoleChainRunner, type RoleChainRunnerOptions } from './broker/rol
 import { ConnectionLookup } from './connections/connection_lookup.js';
 import type { ConnectionServiceDeps } from './connections/create_connection.js';
 import type { Diagnose, VerifyRetryOptions } from './connections/verify_connection.js';
+import { diagnoseVerificationFailure } from './doctor/index.js';
 
 export interface BrokerServicesOptions {
   store: Pick<Store, 'transaction'> & Pick<Repositories, 'tenants' | 'tokenConfigs' | 'workloads' | 'connections' | 'audit'>;
@@ -19,6 +20,7 @@ export interface BrokerServicesOptions {
   sts?: Omit<RoleChainRunnerOptions, 'onStsCall'>;
   cache?: Omit<CredentialCacheOptions, 'now'>;
   verifyRetry?: VerifyRetryOptions;
+  /** Defaults to the doctor's diagnoseVerificationFailure. */
   diagnose?: Diagnose<WorkloadRecord>;
   onExchange?: ExchangeListener;
   /** Where a failed audit write of an exchange is reported (the exchange itself still succeeds). */
@@ -85,7 +87,8 @@ export function createBrokerServices(options: BrokerServicesOptions): BrokerServ
       runChain,
       now: options.now,
       ...(options.verifyRetry ? { retry: options.verifyRetry } : {}),
-      ...(options.diagnose ? { diagnose: options.diagnose } : {}),
+      // The doctor explains a failed verify-before-save in the 422 itself.
+      diagnose: options.diagnose ?? ((failure) => diagnoseVerificationFailure(failure, options.now)),
     },
     async readiness() {
       const health = broker.health();

@@ -80,6 +80,8 @@ describe('connections, verified through the AWS emulator', () => {
     });
     expect(refused.status).toBe(422);
     expect(refused.body.error.details).toMatchObject({ operation: 'AssumeRoleWithWebIdentity', step: 0, stsCode: 'AccessDenied', stsMessage: 'Not authorized to perform sts:AssumeRoleWithWebIdentity' });
+    // The doctor's diagnosis rides along: plain JSON with a stable code, a cause and a fix.
+    expect(refused.body.error.details.diagnosis).toMatchObject({ code: expect.any(String), cause: expect.any(String), fix: expect.any(String) });
   });
 
   it('refuses a chained duration over one hour with AWS\'s message, before and at STS', async () => {

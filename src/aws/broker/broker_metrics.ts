@@ -42,12 +42,26 @@ export function createBrokerMetrics(registry: Registry): BrokerMetrics {
     labelNames: ['tenant'],
     registers: [registry],
   });
+  // Label children resolved once: on the cache-hit path a label lookup per request is measurable.
+  const lookupChildren = new Map<CacheOutcome, ReturnType<typeof lookups.labels>>();
+  const servedChildren = new Map<string, ReturnType<typeof served.labels>>();
   return {
-    cacheLookup: (outcome) => lookups.inc({ outcome }),
+    cacheLookup: (outcome) => {
+      let child = lookupChildren.get(outcome);
+      if (!child) lookupChildren.set(outcome, (child = lookups.labels({ outcome })));
+      child.inc();
+    },
     stsCall: ({ operation, durationMs, errorCode }) => {
       latency.observe({ operation }, durationMs / 1000);
       if (errorCode !== undefined) errors.inc({ operation, code: errorCode });
     },
-    credentialsServed: (tenantId) => served.inc({ tenant: tenantId }),
+    credentialsServed: (tenantId) => {
+      let child = servedChildren.get(tenantId);
+      if (!child) {
+        if (servedChildren.size >= 10_000) servedChildren.clear();
+        servedChildren.set(tenantId, (child = served.labels({ tenant: tenantId })));
+      }
+      child.inc();
+    },
   };
 }
