@@ -1,25 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { Counter, Gauge, type Registry } from 'prom-client';
-import { ConflictError, InvalidInputError, NotFoundError, RolebridgeError, UnavailableError } from '../core/index.js';
+import type { Registry } from 'prom-client';
+import { ConflictError, InvalidInputError, NotFoundError, RolebridgeError } from '../core/index.js';
 import { hashSecret, type Repositories, type Store, type TenantRecord, type TokenConfigRecord, type WorkloadRecord } from '../store/index.js';
 import { AuditBuffer } from './audit_buffer.js';
-import { SigningWorker } from './signing_worker.js';
 import type { IssuerDocuments } from './issuer_documents.js';
+import { registerIssuerMetrics } from './issuer_metrics.js';
 import { parseIssuerTemplate, type IssuerUrls } from './issuer_url.js';
-import { KeyRing, type SigningKeyView, type TenantKeys } from './key_ring.js';
-import { keyState, type RotationPolicy } from './key_rotation.js';
-import { renderAwsTagsClaim, sessionTagsToInput, AWS_TAGS_CLAIM, type SessionTagsInput } from './session_tags.js';
+import { KeyRing, type SigningKeyView } from './key_ring.js';
+import type { RotationPolicy } from './key_rotation.js';
+import { sessionTagsToInput, type SessionTagsInput } from './session_tags.js';
 import { assertSigningAlgorithm, DEFAULT_SIGNING_ALGORITHM, type SigningAlgorithm } from './signing_key.js';
-import { assertSubjectValue, canRenderSubject, renderSubjectTemplate, type SubjectValues } from './subject_template.js';
+import { SigningWorker } from './signing_worker.js';
+import { assertSubjectValue, canRenderSubject, renderSubjectTemplate } from './subject_template.js';
 import { assertTenantId } from './tenant_id.js';
-import {
-  compileStoredTokenConfig,
-  compileTokenConfig,
-  defaultTokenConfigName,
-  type CompiledTokenConfig,
-  type TokenConfigInput,
-} from './token_config.js';
+import { compileTokenConfig, type TokenConfigInput } from './token_config.js';
+import { subjectValuesOf, TokenIssuer, type IssuedToken } from './token_issuer.js';
 import { newWorkloadId, newWorkloadSecret } from './workload_credentials.js';
+
+export type { IssuedToken } from './token_issuer.js';
 
 export interface TenantView {
   id: string;
@@ -49,11 +46,6 @@ export interface WorkloadView {
   createdAt: string;
 }
 
-export interface IssuedToken {
-  token: string;
-  expiresAt: string;
-  jti: string;
-}
 
 export interface IssuerOptions {
   store: Store;
@@ -78,20 +70,6 @@ export interface IssuerOptions {
   signing?: 'worker' | 'inline';
 }
 
-/** A compiled token config plus the per-workload JSON fragments of its tokens. */
-interface CachedTokenConfig {
-  config: CompiledTokenConfig;
-  createdAt: string;
-  /** workload id → the payload around the per-token claims, pre-serialized. */
-  payloads: Map<string, { head: string; tail: string; sub: string }>;
-}
-
-interface TenantConfigs {
-  loadedAt: number;
-  byName: Map<string, CachedTokenConfig>;
-  defaultName: string | undefined;
-}
-
 const TENANT_NAME_MAX = 200;
 
 /**
@@ -102,10 +80,8 @@ const TENANT_NAME_MAX = 200;
 export class Issuer {
   readonly keyRing: KeyRing;
   private readonly tenants = new Map<string, TenantRecord>();
-  private readonly configs = new Map<string, TenantConfigs>();
   private readonly auditBuffer: AuditBuffer;
-  private readonly tokensIssued: Counter<'tenant'> | undefined;
-  private readonly cacheTtlMs: number;
+  private readonly tokens: TokenIssuer;
   private scheduler: NodeJS.Timeout | undefined;
 
   private urls: IssuerUrls;
@@ -120,33 +96,17 @@ export class Issuer {
       issuerUrls: () => this.issuerUrls,
       ...(this.signingWorker ? { signingWorker: this.signingWorker } : {}),
     });
-    this.cacheTtlMs = options.cacheTtlMs ?? 30_000;
     const report = options.onBackgroundError ?? (() => undefined);
     this.auditBuffer = new AuditBuffer(options.store, (error) => report(error, 'audit flush'));
-    if (options.registry) {
-      this.tokensIssued = new Counter({
-        name: 'rolebridge_tokens_issued_total',
-        help: 'Tokens issued, by tenant.',
-        labelNames: ['tenant'],
-        registers: [options.registry],
-      });
-      const keyRing = this.keyRing;
-      const now = options.now;
-      new Gauge({
-        name: 'rolebridge_signing_key_age_seconds',
-        help: 'Age of each signing key of the tenants this server has loaded, by state.',
-        labelNames: ['tenant', 'kid', 'state'],
-        registers: [options.registry],
-        collect() {
-          this.reset();
-          for (const tenant of keyRing.loadedTenants()) {
-            for (const key of tenant.keys) {
-              this.set({ tenant: tenant.tenantId, kid: key.kid, state: keyState(key) }, Math.max(0, (now() - key.createdAt) / 1000));
-            }
-          }
-        },
-      });
-    }
+    const tokensIssued = options.registry ? registerIssuerMetrics(options.registry, this.keyRing, options.now) : undefined;
+    this.tokens = new TokenIssuer({
+      store: options.store,
+      keyRing: this.keyRing,
+      auditBuffer: this.auditBuffer,
+      now: options.now,
+      cacheTtlMs: options.cacheTtlMs ?? 30_000,
+      ...(tokensIssued ? { tokensIssued } : {}),
+    });
   }
 
   issuerFor(tenantId: string): string {
@@ -159,7 +119,7 @@ export class Issuer {
     if (template !== this.urls.template) {
       this.urls = parseIssuerTemplate(template);
       this.keyRing.forgetAll();
-      this.configs.clear();
+      this.tokens.invalidate();
     }
     return this.urls;
   }
@@ -336,23 +296,13 @@ export class Issuer {
         details: { audience: record.audience, subjectTemplate: record.subjectTemplate, lifetimeSeconds: record.lifetimeSeconds },
       });
     });
-    this.configs.delete(tenantId);
+    this.tokens.invalidate(tenantId);
     return tokenConfigView(record);
   }
 
   async listTokenConfigs(tenantId: string): Promise<TokenConfigView[]> {
     await this.requireTenant(tenantId);
     return (await this.options.store.tokenConfigs.list(tenantId)).map(tokenConfigView);
-  }
-
-  private async tenantConfigs(tenantId: string): Promise<TenantConfigs> {
-    const cached = this.configs.get(tenantId);
-    if (cached && this.options.now() - cached.loadedAt < this.cacheTtlMs) return cached;
-    const records = await this.options.store.tokenConfigs.list(tenantId);
-    const byName = new Map(records.map((r) => [r.name, { config: compileStoredTokenConfig(r), createdAt: r.createdAt, payloads: new Map() }]));
-    const fresh: TenantConfigs = { loadedAt: this.options.now(), byName, defaultName: defaultTokenConfigName(records.map((r) => r.name)) };
-    this.configs.set(tenantId, fresh);
-    return fresh;
   }
 
   // ── workloads ──────────────────────────────────────────────────────────────────────────────────
@@ -406,8 +356,7 @@ export class Issuer {
   }
 
   private async workloadView(workload: WorkloadRecord): Promise<WorkloadView> {
-    const configs = await this.tenantConfigs(workload.tenantId);
-    const config = configs.defaultName === undefined ? undefined : configs.byName.get(configs.defaultName)?.config;
+    const config = await this.tokens.defaultConfig(workload.tenantId);
     const values = subjectValuesOf(workload);
     let subject: string | null = null;
     if (config && canRenderSubject(config.subjectTemplate, values)) {
@@ -423,70 +372,11 @@ export class Issuer {
   // ── tokens ─────────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Issues a token for an authenticated workload. The tenant is the workload's own — nothing in the
-   * request can name another — so a workload of tenant A can never obtain a token of tenant B.
+   * Issues a token for an authenticated workload, from the workload's own tenant (see TokenIssuer).
    */
-  async issueToken(workload: WorkloadRecord, request: { tokenConfig?: string; audience?: string }, requestId?: string): Promise<IssuedToken> {
-    const tenantId = workload.tenantId;
-    void this.issuerUrls; // drops caches built for an old issuer template (port learnt after listen)
-    const keys: TenantKeys = this.keyRing.peek(tenantId) ?? (await this.keyRing.get(tenantId));
-    const signer = this.keyRing.signerOf(keys);
-    const configs = await this.tenantConfigs(tenantId);
-    const name = request.tokenConfig ?? configs.defaultName;
-    if (name === undefined) {
-      if (configs.byName.size === 0) throw new UnavailableError('no_token_config', `Tenant ${tenantId} has no token config yet.`);
-      throw new InvalidInputError('token_config_required', `Tenant ${tenantId} has several token configs and none named 'default'; name one in tokenConfig.`, {
-        tokenConfigs: [...configs.byName.keys()],
-      });
-    }
-    const cached = configs.byName.get(name);
-    if (!cached) throw new NotFoundError('token_config_not_found', `Tenant ${tenantId} has no token config named ${name}.`, { tokenConfig: name });
-    const { config } = cached;
-    if (request.audience !== undefined && request.audience !== config.audience) {
-      throw new InvalidInputError('audience_not_allowed', `Token config ${name} issues tokens for audience '${config.audience}' only.`, {
-        allowed: config.audience,
-      });
-    }
-    let payload = cached.payloads.get(workload.id);
-    if (!payload) {
-      payload = this.payloadFragments(keys.issuer, config, workload);
-      if (cached.payloads.size > 10_000) cached.payloads.clear();
-      cached.payloads.set(workload.id, payload);
-    }
-    const nowMs = this.options.now();
-    const iat = Math.floor(nowMs / 1000);
-    const exp = iat + config.lifetimeSeconds;
-    const jti = randomUUID();
-    const token = await signer.signPayloadAsync(`${payload.head},"iat":${iat},"nbf":${iat},"exp":${exp},"jti":"${jti}"${payload.tail}`);
-    this.tokensIssued?.inc({ tenant: tenantId });
-    this.auditBuffer.push({
-      tenantId,
-      actor: `workload:${workload.id}`,
-      action: 'token.issued',
-      target: workload.id,
-      occurredAt: new Date(nowMs).toISOString(),
-      ...(requestId ? { requestId } : {}),
-      details: { jti, sub: payload.sub, aud: config.audience, workload: workload.id, tokenConfig: name, kid: signer.kid, exp },
-    });
-    return { token, expiresAt: new Date(exp * 1000).toISOString(), jti };
-  }
-
-  /** Everything in a token except iat/nbf/exp/jti, serialized once per (config, workload). */
-  private payloadFragments(issuer: string, config: CompiledTokenConfig, workload: WorkloadRecord): { head: string; tail: string; sub: string } {
-    const values = subjectValuesOf(workload);
-    const sub = renderSubjectTemplate(config.subjectTemplate, values);
-    const head = JSON.stringify({ iss: issuer, sub, aud: config.audience }).slice(0, -1);
-    const rest: Record<string, unknown> = {
-      tenant_id: workload.tenantId,
-      workload_id: workload.id,
-      deployment: workload.deployment,
-      component: workload.component,
-      ...(workload.region === null ? {} : { region: workload.region }),
-      ...config.claims,
-      ...(config.sessionTags ? { [AWS_TAGS_CLAIM]: renderAwsTagsClaim(config.sessionTags, values) } : {}),
-    };
-    const tail = `,${JSON.stringify(rest).slice(1)}`;
-    return { head, tail, sub };
+  issueToken(workload: WorkloadRecord, request: { tokenConfig?: string; audience?: string }, requestId?: string): Promise<IssuedToken> {
+    void this.issuerUrls; // drops caches built for an old issuer template (a port learnt after listen)
+    return this.tokens.issue(workload, request, requestId);
   }
 
   /** Writes buffered audit events now (tests, shutdown). */
@@ -500,16 +390,6 @@ export class Issuer {
     await this.auditBuffer.flush();
     await this.signingWorker?.close();
   }
-}
-
-function subjectValuesOf(workload: WorkloadRecord): SubjectValues {
-  return {
-    tenant: workload.tenantId,
-    deployment: workload.deployment,
-    component: workload.component,
-    workload: workload.id,
-    ...(workload.region === null ? {} : { region: workload.region }),
-  };
 }
 
 function tokenConfigView(record: TokenConfigRecord): TokenConfigView {

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { Counter } from 'prom-client';
+import { InvalidInputError, NotFoundError, UnavailableError } from '../core/index.js';
+import type { Store, WorkloadRecord } from '../store/index.js';
+import type { AuditBuffer } from './audit_buffer.js';
+import type { KeyRing } from './key_ring.js';
+import { AWS_TAGS_CLAIM, renderAwsTagsClaim } from './session_tags.js';
+import { renderSubjectTemplate, type SubjectValues } from './subject_template.js';
+import { compileStoredTokenConfig, defaultTokenConfigName, type CompiledTokenConfig } from './token_config.js';
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: string;
+  jti: string;
+}
+
+/** Everything in a token except iat/nbf/exp/jti, serialized once per (config, workload). */
+interface PayloadFragments {
+  head: string;
+  tail: string;
+  sub: string;
+}
+
+/** A compiled token config plus the per-workload payload fragments of its tokens. */
+interface CachedTokenConfig {
+  config: CompiledTokenConfig;
+  payloads: Map<string, PayloadFragments>;
+}
+
+export interface TenantTokenConfigs {
+  loadedAt: number;
+  byName: Map<string, CachedTokenConfig>;
+  defaultName: string | undefined;
+}
+
+export interface TokenIssuerOptions {
+  store: Store;
+  keyRing: KeyRing;
+  auditBuffer: AuditBuffer;
+  now: () => number;
+  /** Token configs are re-read after this long (another replica may have written). */
+  cacheTtlMs: number;
+  tokensIssued?: Counter<'tenant'>;
+}
+
+/** The subject-template values of a workload. */
+export function subjectValuesOf(workload: WorkloadRecord): SubjectValues {
+  return {
+    tenant: workload.tenantId,
+    deployment: workload.deployment,
+    component: workload.component,
+    workload: workload.id,
+    ...(workload.region === null ? {} : { region: workload.region }),
+  };
+}
+
+/**
+ * The token endpoint's hot path. Warm, it reads nothing from the database: the tenant's signer comes from
+ * the key ring, token configs are compiled once per tenant, each (config, workload) payload is serialized
+ * once, and per token only iat/nbf/exp/jti are spliced in before signing. The audit event is buffered.
+ */
+export class TokenIssuer {
+  private readonly configs = new Map<string, TenantTokenConfigs>();
+
+  constructor(private readonly options: TokenIssuerOptions) {}
+
+  /** Drop a tenant's compiled configs (after a config change), or every tenant's. */
+  invalidate(tenantId?: string): void {
+    if (tenantId === undefined) this.configs.clear();
+    else this.configs.delete(tenantId);
+  }
+
+  async tenantConfigs(tenantId: string): Promise<TenantTokenConfigs> {
+    const { now, store, cacheTtlMs } = this.options;
+    const cached = this.configs.get(tenantId);
+    if (cached && now() - cached.loadedAt < cacheTtlMs) return cached;
+    const records = await store.tokenConfigs.list(tenantId);
+    const byName = new Map(records.map((r) => [r.name, { config: compileStoredTokenConfig(r), payloads: new Map<string, PayloadFragments>() }]));
+    const fresh: TenantTokenConfigs = { loadedAt: now(), byName, defaultName: defaultTokenConfigName(records.map((r) => r.name)) };
+    this.configs.set(tenantId, fresh);
+    return fresh;
+  }
+
+  /** The config a request without `tokenConfig` gets, if the tenant has one (see defaultTokenConfigName). */
+  async defaultConfig(tenantId: string): Promise<CompiledTokenConfig | undefined> {
+    const configs = await this.tenantConfigs(tenantId);
+    return configs.defaultName === undefined ? undefined : configs.byName.get(configs.defaultName)?.config;
+  }
+
+  /**
+   * Issues a token for an authenticated workload. The tenant is the workload's own — nothing in the
+   * request can name another — so a workload of tenant A can never obtain a token of tenant B.
+   */
+  async issue(workload: WorkloadRecord, request: { tokenConfig?: string; audience?: string }, requestId?: string): Promise<IssuedToken> {
+    const { keyRing, now, auditBuffer, tokensIssued } = this.options;
+    const tenantId = workload.tenantId;
+    const keys = keyRing.peek(tenantId) ?? (await keyRing.get(tenantId));
+    const signer = keyRing.signerOf(keys);
+    const configs = await this.tenantConfigs(tenantId);
+    const name = request.tokenConfig ?? configs.defaultName;
+    if (name === undefined) {
+      if (configs.byName.size === 0) throw new UnavailableError('no_token_config', `Tenant ${tenantId} has no token config yet.`);
+      throw new InvalidInputError('token_config_required', `Tenant ${tenantId} has several token configs and none named 'default'; name one in tokenConfig.`, {
+        tokenConfigs: [...configs.byName.keys()],
+      });
+    }
+    const cached = configs.byName.get(name);
+    if (!cached) throw new NotFoundError('token_config_not_found', `Tenant ${tenantId} has no token config named ${name}.`, { tokenConfig: name });
+    const { config } = cached;
+    if (request.audience !== undefined && request.audience !== config.audience) {
+      throw new InvalidInputError('audience_not_allowed', `Token config ${name} issues tokens for audience '${config.audience}' only.`, {
+        allowed: config.audience,
+      });
+    }
+    let payload = cached.payloads.get(workload.id);
+    if (!payload) {
+      payload = payloadFragments(keys.issuer, config, workload);
+      if (cached.payloads.size > 10_000) cached.payloads.clear();
+      cached.payloads.set(workload.id, payload);
+    }
+    const nowMs = now();
+    const iat = Math.floor(nowMs / 1000);
+    const exp = iat + config.lifetimeSeconds;
+    const jti = randomUUID();
+    const token = await signer.signPayloadAsync(`${payload.head},"iat":${iat},"nbf":${iat},"exp":${exp},"jti":"${jti}"${payload.tail}`);
+    tokensIssued?.inc({ tenant: tenantId });
+    auditBuffer.push({
+      tenantId,
+      actor: `workload:${workload.id}`,
+      action: 'token.issued',
+      target: workload.id,
+      occurredAt: new Date(nowMs).toISOString(),
+      ...(requestId ? { requestId } : {}),
+      details: { jti, sub: payload.sub, aud: config.audience, workload: workload.id, tokenConfig: name, kid: signer.kid, exp },
+    });
+    return { token, expiresAt: new Date(exp * 1000).toISOString(), jti };
+  }
+}
+
+function payloadFragments(issuer: string, config: CompiledTokenConfig, workload: WorkloadRecord): PayloadFragments {
+  const values = subjectValuesOf(workload);
+  const sub = renderSubjectTemplate(config.subjectTemplate, values);
+  const head = JSON.stringify({ iss: issuer, sub, aud: config.audience }).slice(0, -1);
+  const rest: Record<string, unknown> = {
+    tenant_id: workload.tenantId,
+    workload_id: workload.id,
+    deployment: workload.deployment,
+    component: workload.component,
+    ...(workload.region === null ? {} : { region: workload.region }),
+    ...config.claims,
+    ...(config.sessionTags ? { [AWS_TAGS_CLAIM]: renderAwsTagsClaim(config.sessionTags, values) } : {}),
+  };
+  return { head, tail: `,${JSON.stringify(rest).slice(1)}`, sub };
+}
