@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { AwsError } from '../aws_error.js';
 import { ConstraintChecker } from '../constraints.js';
 import type { ActionContext } from '../emulator_service.js';
 import type { XmlValue } from '../xml_response.js';
 import { redshiftArns } from './redshift_arns.js';
-import { type RedshiftClusterRecord, callerAccount, redshiftStateOf, resourceKey } from './redshift_state.js';
+import { addCluster } from './redshift_resources.js';
+import { type RedshiftClusterRecord, callerAccount } from './redshift_state.js';
 
 /** The `Cluster` structure as DescribeClusters/CreateCluster return it (the members we keep). */
 export function clusterXml(cluster: RedshiftClusterRecord): XmlValue {
@@ -34,26 +33,22 @@ export function createCluster(context: ActionContext): XmlValue {
     .string(params.get('MasterUsername'), { member: 'masterUsername', required: true, min: 1, max: 128 })
     .number(params.get('Port'), { member: 'port', min: 1150, max: 65535 })
     .throwIfAny();
-  const id = (identifier as string).toLowerCase(); // Redshift stores identifiers in lower case
   const account = callerAccount(context);
-  context.authorize('redshift:CreateCluster', redshiftArns.cluster(context.region, account, id));
-  const clusters = redshiftStateOf(context.state).clusters;
-  const key = resourceKey(context, id);
-  if (clusters[key] !== undefined) throw new AwsError('ClusterAlreadyExists', 400, 'Cluster already exists');
-  const cluster: RedshiftClusterRecord = {
-    clusterIdentifier: id,
-    accountId: account,
-    region: context.region,
-    nodeType: params.get('NodeType') as string,
-    numberOfNodes: Number(params.get('NumberOfNodes') ?? '1'),
-    masterUsername: params.get('MasterUsername') as string,
-    dbName: params.get('DBName') ?? 'dev',
-    address: `${id}.${randomBytes(6).toString('hex')}.${context.region}.redshift.amazonaws.com`,
-    port: Number(params.get('Port') ?? '5439'),
-    createTime: new Date(context.now).toISOString(),
-  };
-  clusters[key] = cluster;
+  context.authorize('redshift:CreateCluster', redshiftArns.cluster(context.region, account, (identifier as string).toLowerCase()));
+  const cluster = addCluster(
+    context.state,
+    { accountId: account, region: context.region },
+    {
+      clusterIdentifier: identifier as string,
+      nodeType: params.get('NodeType') as string,
+      numberOfNodes: Number(params.get('NumberOfNodes') ?? '1'),
+      masterUsername: params.get('MasterUsername') as string,
+      ...(params.get('DBName') === undefined ? {} : { dbName: params.get('DBName') as string }),
+      ...(params.get('Port') === undefined ? {} : { port: Number(params.get('Port')) }),
+    },
+    context.now,
+  );
   context.markChanged();
-  context.event.responseElements = { clusterIdentifier: id };
+  context.event.responseElements = { clusterIdentifier: cluster.clusterIdentifier };
   return { Cluster: clusterXml(cluster) };
 }

@@ -3,7 +3,8 @@ import { ConstraintChecker } from '../constraints.js';
 import type { ActionContext } from '../emulator_service.js';
 import type { XmlValue } from '../xml_response.js';
 import { redshiftArns } from './redshift_arns.js';
-import { callerAccount, redshiftStateOf, resourceKey } from './redshift_state.js';
+import { findCluster } from './redshift_resources.js';
+import { callerAccount } from './redshift_state.js';
 import { temporaryDbPassword } from './temporary_db_password.js';
 
 /** Redshift's DbUser rule (API model): starts with a letter; letters, digits, `_ + . @ -`. */
@@ -40,7 +41,7 @@ export function getClusterCredentials(context: ActionContext): XmlValue {
   for (const group of groups) context.authorize('redshift:JoinGroup', redshiftArns.dbGroup(region, account, cluster, group));
 
   // Identifiers are case-sensitive in this call (the model says so): no lower-casing here.
-  if (redshiftStateOf(context.state).clusters[resourceKey(context, cluster)] === undefined) {
+  if (findCluster(context.state, { accountId: account, region }, cluster) === undefined) {
     throw new AwsError('ClusterNotFound', 404, `Cluster ${cluster} not found.`);
   }
   const expiration = new Date(context.now + Number(duration ?? '900') * 1000);

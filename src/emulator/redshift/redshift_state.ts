@@ -60,11 +60,7 @@ export function redshiftStateOf(state: EmulatorState): RedshiftState {
   return (state.redshift ??= { clusters: {}, namespaces: {}, workgroups: {} });
 }
 
-/** Resources live in the signing caller's account and the request's region, as in AWS. */
-export function resourceKey(context: Pick<ActionContext, 'caller' | 'region'>, name: string): string {
-  return `${callerAccount(context)}/${context.region}/${name}`;
-}
-
+/** Redshift resources live in the signing caller's account (and the request's region), as in AWS. */
 export function callerAccount(context: Pick<ActionContext, 'caller'>): string {
   if (context.caller === undefined) throw new Error('Redshift actions are signed; no caller');
   return context.caller.accountId;
