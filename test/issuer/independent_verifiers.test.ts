@@ -24,6 +24,15 @@ const scenarios: Scenario[] = [
   { name: 'RS256, host-based issuer', algorithm: 'RS256', hostBased: true },
 ];
 
+/** Fails with a clear reason when the verifier is missing (.ci/run installs python3-jwt and python3-cryptography). */
+async function assertPyJwtInstalled(): Promise<void> {
+  try {
+    await run(PYTHON, ['-c', 'import jwt, cryptography']);
+  } catch {
+    throw new Error(`PyJWT is not installed for ${PYTHON}: apt-get install python3-jwt python3-cryptography (.ci/run does this)`);
+  }
+}
+
 async function verifyWithPyJwt(issuer: string, tokens: string[], connectTo: string | undefined): Promise<Array<Record<string, unknown>>> {
   const { stdout } = await run(PYTHON, [PYJWT_SCRIPT, issuer, 'sts.amazonaws.com', ...tokens], {
     env: { ...process.env, ...(connectTo ? { ROLEBRIDGE_TEST_CONNECT: connectTo } : {}), no_proxy: '*' },
@@ -65,6 +74,7 @@ describe.each(scenarios)('tokens verified by independent verifiers: $name', ({ a
   };
 
   beforeAll(async () => {
+    await assertPyJwtInstalled();
     // max-age 0: a pre-published key may sign at once, so the test can rotate without waiting.
     server = await startTestServer({ jwksMaxAgeSeconds: 0, ...(hostBased ? { issuerTemplate: 'http://{tenant}.id.test' } : {}) });
     connectTo = new URL(server.url).host;
