@@ -7,6 +7,7 @@ import { registerDbAuthRoutes } from './db_auth.js';
 import { registerHealthRoutes } from './health.js';
 import { registerIssuerPublicRoutes } from './issuer_public.js';
 import { registerKeyRoutes } from './keys.js';
+import { registerPolicyRoutes } from './policy.js';
 import { registerTenantRoutes } from './tenants.js';
 import { registerTokenRoutes } from './token.js';
 import { registerTokenConfigRoutes } from './token_configs.js';
@@ -29,4 +30,5 @@ export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext)
   registerConnectionTestRoutes,
   registerCredentialRoutes,
   registerDbAuthRoutes,
+  registerPolicyRoutes,
 ];
