@@ -1,7 +1,17 @@
 import { hasWildcard } from '../wildcard_matcher.js';
 import type { LintFinding } from './lint_finding.js';
 import type { LintRule } from './lint_rules.js';
-import { isWebIdentityStatement, pinningConditions } from './web_identity_statement.js';
+import { isWebIdentityStatement, pinningConditions, providerClaim } from './web_identity_statement.js';
+
+/**
+ * Issuers shared by every customer of a platform, with the sub prefix whose next segment (up to `/` or `:`)
+ * names the tenant: a wildcard there admits every tenant (AWS itself refuses `*` for GitHub).
+ */
+const SHARED_ISSUER_TENANCY: Readonly<Record<string, string>> = {
+  'token.actions.githubusercontent.com': 'repo:',
+  'gitlab.com': 'project_path:',
+  'app.terraform.io': 'organization:',
+};
 
 /** Words that name a position in a subject (`deployment:12:component:api`), not a value. */
 const SUBJECT_LABELS = new Set([
@@ -28,6 +38,16 @@ export const broadSubjectPattern: LintRule = (document) => {
             code: 'broad_sub_pattern',
             severity: 'error',
             message: `The sub pattern \`${pattern}\` starts with a wildcard and admits every subject the issuer signs — on a shared issuer, every tenant. Start it with the fixed part of your subject.`,
+            path,
+          });
+          return;
+        }
+        const tenancy = SHARED_ISSUER_TENANCY[providerClaim(condition.key)?.prefix ?? ''];
+        if (tenancy !== undefined && pattern.startsWith(tenancy) && hasWildcard(pattern.slice(tenancy.length).split(/[/:]/)[0] ?? '')) {
+          findings.push({
+            code: 'broad_sub_pattern',
+            severity: 'error',
+            message: `The sub pattern \`${pattern}\` leaves the tenant after \`${tenancy}\` open on a shared issuer: every customer of ${providerClaim(condition.key)!.prefix} can assume the role. Name your organisation or group.`,
             path,
           });
           return;

@@ -10,6 +10,7 @@ import type { LintFinding, LintOptions } from './lint_finding.js';
 import type { LintRule } from './lint_rules.js';
 import { missingClaimConditions } from './missing_claim_conditions.js';
 import { principalStarWithoutConditions } from './principal_star_without_conditions.js';
+import { resourceInTrustPolicy } from './resource_in_trust_policy.js';
 import { sessionTagsWithoutTagSession } from './session_tags_without_tag_session.js';
 import { stringEqualsWildcard } from './string_equals_wildcard.js';
 import { trustPolicySize } from './trust_policy_size.js';
@@ -19,6 +20,7 @@ const RULES: readonly LintRule[] = [
   federatedPrincipal,
   wrongActionForWebIdentity,
   principalStarWithoutConditions,
+  resourceInTrustPolicy,
   missingClaimConditions,
   broadSubjectPattern,
   stringEqualsWildcard,
