@@ -166,6 +166,13 @@ describe('database IAM auth tokens through the broker and the emulator', () => {
       expect(unknown.body.error.code).toBe('connection_not_found');
     });
 
+    it('is documented in the OpenAPI document with its errors', async () => {
+      const openapi = await world.api<{ paths: Record<string, Record<string, { responses: Record<string, unknown>; description: string }>> }>('GET', '/openapi.json');
+      const operation = openapi.body.paths['/api/v1/db-auth-token']?.post;
+      expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '422', '503']));
+      expect(operation?.description).toContain('AWS IAM database authentication is not enabled.');
+    });
+
     it('needs a workload secret', async () => {
       const anonymous = await world.api<ErrorAnswer>('POST', '/api/v1/db-auth-token', { connection: 'partner-db', engine: 'redshift' }, {});
       expect(anonymous.status).toBe(401);
