@@ -1,4 +1,5 @@
 import { RolebridgeError } from '../../core/index.js';
+import type { ConnectionTestResult } from '../doctor/index.js';
 
 export interface RemoteTenant {
   id: string;
@@ -105,7 +106,7 @@ export class RolebridgeApiClient {
   }
 
   /** The doctor; its answer is passed through as it is (`{ok, steps, diagnosis?, probes}`). */
-  testConnection(tenant: string, name: string): Promise<{ ok: boolean } & Record<string, unknown>> {
+  testConnection(tenant: string, name: string): Promise<ConnectionTestResult> {
     return this.request('POST', `${this.tenantPath(tenant)}/connections/${encodeURIComponent(name)}/test`, {});
   }
 
@@ -128,7 +129,12 @@ export class RolebridgeApiClient {
       throw new RolebridgeApiError(0, 'server_unreachable', `Cannot reach the rolebridge server at ${this.base}: ${(error as Error).message}`);
     }
     const text = await response.text();
-    const parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      throw new RolebridgeApiError(response.status || 0, 'server_error', `rolebridge server: ${method} ${path} answered ${response.status} with a body that is not JSON`);
+    }
     if (!response.ok) {
       const envelope = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
       throw new RolebridgeApiError(

@@ -13,7 +13,9 @@ import {
   PERMISSION_POLICY_NAME,
   RolebridgeApiClient,
   RolebridgeApiError,
+  renderConnectionTest,
   type BoundConnection,
+  type ConnectionTestResult,
   type PreparedSetup,
   type SetupChange,
   type SetupScope,
@@ -185,7 +187,7 @@ async function runSetup(flags: SetupFlags): Promise<void> {
   say('Testing the connection (doctor, with negative probes)…');
   const test = await runDoctor(api, inputs.tenant, bound.connection.name);
   if (test === null) say(style.yellow('This rolebridge server has no connection test; skipped.'));
-  else say(test.ok ? style.green('✓ Connection test passed.') : style.red(`✗ Connection test failed:\n${JSON.stringify(test, null, 2)}`));
+  else say(renderConnectionTest(test, `Connection test of ${bound.connection.name}`, style));
   if (flags.json) printJson({ changes: changesJson(outcome.changes), connection: bound.connection, test });
   if (test !== null && !test.ok) throw new CliExit(EXIT_NEGATIVE);
 }
@@ -199,7 +201,7 @@ async function approveInteractively(change: SetupChange, step: number): Promise<
   return !isCancel(answer) && answer;
 }
 
-async function runDoctor(api: RolebridgeApiClient, tenant: string, connection: string): Promise<({ ok: boolean } & Record<string, unknown>) | null> {
+async function runDoctor(api: RolebridgeApiClient, tenant: string, connection: string): Promise<ConnectionTestResult | null> {
   try {
     return await api.testConnection(tenant, connection);
   } catch (error) {

@@ -6,7 +6,7 @@ import { startSetupWorld, type SetupWorld } from './setup_world.js';
 interface SetupJson {
   changes: Array<{ action: string; target: string; status: string }>;
   connection: { name: string; roleArn: string; region: string; tokenConfig: string; verified?: boolean } | null;
-  test: ({ ok: boolean } & Record<string, unknown>) | null;
+  test: { ok: boolean; probes: Array<{ probe: string; status: string }> } | null;
 }
 
 const ACCOUNT = DEFAULT_ACCOUNT.accountId;
@@ -66,6 +66,9 @@ describe('rolebridge setup aws, end to end against the emulator and a real serve
       ['PutRolePolicy', 'applied'],
     ]);
     expect(result.connection).toMatchObject({ name: 'acme-etl', roleArn: `arn:aws:iam::${ACCOUNT}:role/acme-etl`, tokenConfig: 'aws', region: 'eu-west-1', verified: true });
+    expect(result.test?.ok, JSON.stringify(result.test)).toBe(true);
+    expect(result.test?.probes.length).toBeGreaterThan(0);
+    expect(result.test?.probes.every((probe) => probe.status !== 'accepted')).toBe(true);
 
     const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/${world.issuer.replace(/^http:\/\//, '')}`;
     const provider = await world.iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: providerArn }));
@@ -124,11 +127,17 @@ describe('rolebridge setup aws, end to end against the emulator and a real serve
     expect(dry.stdout).toContain('CLI: aws iam update-assume-role-policy --role-name legacy --policy-document');
     expect((await trustPolicyOf(world, 'legacy')).Statement).toEqual([broad, ops]);
 
-    const applied = await world.runSetup([...args, '--yes', '--connection', 'legacy-conn']);
-    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const applied = await world.runSetup([...args, '--yes', '--connection', 'legacy-conn', '--json']);
     const statements = (await trustPolicyOf(world, 'legacy')).Statement;
     expect(statements.slice(0, 2)).toEqual([broad, ops]);
     expect(statements).toHaveLength(3);
+    // Set-up added only its own statement; the doctor's negative probes then catch the foreign broad one: exit 1.
+    expect(applied.code, applied.stderr).toBe(1);
+    const result = JSON.parse(applied.stdout) as SetupJson;
+    expect(result.changes.find((change) => change.action === 'UpdateAssumeRolePolicy')?.status).toBe('applied');
+    expect(result.test?.ok).toBe(false);
+    expect(result.test?.probes).toContainEqual(expect.objectContaining({ probe: 'sibling_component', status: 'accepted' }));
+    expect(applied.stderr).toContain('Negative probes (tokens the role must refuse)');
     expect(statements[2]).toMatchObject({ Sid: expect.stringMatching(/^RolebridgeAcmeAwsWorkload/) });
   });
 
