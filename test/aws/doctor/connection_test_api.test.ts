@@ -157,7 +157,7 @@ describe('POST /api/v1/tenants/{t}/connections/{c}/test', () => {
     expect(broken.diagnosis?.code).toBe('trust_policy_refused');
     expect(broken.changes).toEqual([{ kind: 'started_failing', from: 'passing', to: 'trust_policy_refused' }]);
 
-    const audit = (await api<{ events: Array<{ action: string; details: Record<string, unknown> }> }>('GET', '/api/v1/tenants/acme/audit')).body.events;
+    const audit = (await api<{ events: Array<{ action: string; details: Record<string, unknown> }> }>('GET', '/api/v1/tenants/acme/audit?limit=1000')).body.events;
     const drift = audit.filter((event) => event.action === 'connection.drift').map((event) => event.details.kind);
     expect(drift).toEqual(expect.arrayContaining(['probe_accepted', 'started_failing']));
     const tested = audit.filter((event) => event.action === 'connection.tested');
@@ -220,9 +220,10 @@ describe('rolebridge connections test', () => {
     const answer = JSON.parse(io.text().out) as ConnectionTestResult;
     expect(answer.diagnosis?.findings.map((finding) => finding.code)).toEqual(['trust_principal_mismatch', 'trust_subject_mismatch']);
 
-    await setTrust((await test()).body.diagnosis!.correctedStatement!);
-    const tightened = (await test()).body.diagnosis!.correctedStatement!;
-    await setTrust(tightened);
+    // Without the policy the doctor infers, and its corrected statement pins the exact subject.
+    const inferred = (await test()).body.diagnosis!;
+    expect(inferred).toMatchObject({ code: 'trust_policy_refused', basis: 'inferred' });
+    await setTrust(inferred.correctedStatement!);
     io = captured();
     const passed = await runCli(['connections', 'test', 'warehouse', '--tenant', 'acme', '--server', server.url]).finally(io.restore);
     expect(passed).toBe(0);
