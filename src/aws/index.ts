@@ -49,7 +49,7 @@ export { prepareSetup, type PreparedSetup, type SetupRequest } from './setup/pre
 export { applySetup, type ApplyOutcome, type ApproveChange } from './setup/apply_setup.js';
 export { bindConnection, type BindRequest, type BoundConnection } from './setup/bind_connection.js';
 export { describeSetupPlan } from './setup/describe_setup_plan.js';
-export { hasPlannedChanges, planSetup, PERMISSION_POLICY_NAME, type AccountState, type DesiredSetup } from './setup/plan_setup.js';
+export { chainTrustStatement, hasPlannedChanges, planSetup, PERMISSION_POLICY_NAME, type AccountState, type DesiredSetup } from './setup/plan_setup.js';
 export { mergeTrustStatement, ROLEBRIDGE_SID_PREFIX } from './setup/merge_trust_statement.js';
 export { permissionPolicyForTemplates } from './setup/permission_policy_for_templates.js';
 export { MissingAwsPermissionsError, AwsSetupCallError, type PermissionNeed } from './setup/setup_errors.js';

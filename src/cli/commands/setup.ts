@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import {
   applySetup,
   bindConnection,
+  chainTrustStatement,
   createAwsSetupClients,
   describeSetupPlan,
   hasPlannedChanges,
@@ -128,6 +129,13 @@ async function runSetup(flags: SetupFlags): Promise<void> {
   if (!prepared.permissionCheck.checked) say(style.yellow(`Note: ${prepared.permissionCheck.note ?? ''}; changes stop at the first denial.`));
   say(`Plan for role ${inputs.roleName} (tenant ${inputs.tenant}, token config ${inputs.tokenConfig}):`);
   say(describeSetupPlan(prepared.changes, { added: style.green, removed: style.red, dim: style.dim }));
+  const chain = inputs.chain;
+  if (chain !== undefined && chain.roleArn.split(':')[4] !== prepared.caller.account) {
+    // Another account's role cannot be changed with these credentials: say exactly what its owner must add.
+    const roleArn = `arn:aws:iam::${prepared.caller.account}:role/${inputs.roleName}`;
+    say(style.yellow(`The chained role ${chain.roleArn} is in another account; its owner must add this statement to its trust policy:`));
+    say(JSON.stringify(chainTrustStatement(roleArn, chain.externalId), null, 2));
+  }
 
   if (flags.output !== undefined) {
     process.stdout.write(renderAsCode(flags.output, inputs, prepared));
