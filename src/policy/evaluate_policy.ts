@@ -2,15 +2,9 @@ import type { AuthorizationRequest } from './authorization_request.js';
 import { explainCondition } from './explain_condition.js';
 import type { PolicyDocument } from './policy_document.js';
 import type { ConditionEvaluation, Decision, ElementEvaluation, PolicyEvaluation, StatementEvaluation } from './policy_evaluation.js';
-import {
-  actionMatches,
-  contextValueOf,
-  preparePolicy,
-  principalMatches,
-  resourceMatches,
-  type PreparedPolicy,
-  type PreparedStatement,
-} from './prepare_policy.js';
+import { contextValueOf } from './match_condition.js';
+import { actionMatches, principalMatches, resourceMatches } from './match_elements.js';
+import { preparePolicy, type PreparedPolicy, type PreparedStatement } from './prepare_policy.js';
 
 export const TAG_SESSION = 'sts:TagSession';
 

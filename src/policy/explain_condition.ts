@@ -1,5 +1,6 @@
 import type { AuthorizationRequest, ContextValue } from './authorization_request.js';
-import { conditionMatches, valueSatisfies, type PreparedCondition } from './prepare_policy.js';
+import { conditionMatches, valueSatisfies } from './match_condition.js';
+import type { PreparedCondition } from './prepare_policy.js';
 import type { ConditionEvaluation } from './policy_evaluation.js';
 import { hasWildcard } from './wildcard_matcher.js';
 
