@@ -71,6 +71,24 @@ describe('credential delivery, with real SDK and CLI clients', () => {
     expect(await callerArn(new STSClient({ region: 'us-east-1', endpoint: world.emulator.url, credentials: fromNodeProviderChain() }))).toMatch(PARTNER_SESSION);
   });
 
+  it('tells SDK v3 why when STS refuses (Code and Message on the error)', async () => {
+    const created = await world.api('POST', '/api/v1/tenants/acme/connections', {
+      name: 'refused',
+      roleArn: 'arn:aws:iam::123456789012:role/never-created',
+      region: 'us-east-1',
+      tokenConfig: 'aws',
+      verify: false,
+    });
+    expect(created.status).toBe(201);
+    isolateSdkEnvironment();
+    process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI = `${world.url}/api/v1/credentials/refused`;
+    process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN = world.workload.secret;
+    await expect(fromHttp({ maxRetries: 0 })()).rejects.toMatchObject({
+      Code: 'access_denied',
+      Message: expect.stringContaining('AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity'),
+    });
+  });
+
   it('works with AWS_CONTAINER_CREDENTIALS_FULL_URI in the AWS CLI', async () => {
     const result = await runAwsCli(['sts', 'get-caller-identity', '--endpoint-url', world.emulator.url], {
       AWS_CONTAINER_CREDENTIALS_FULL_URI: `${world.url}/api/v1/credentials/athena`,

@@ -107,5 +107,11 @@ describe('broker under STS faults', () => {
     }
     expect((await world.stsEvents('AssumeRoleWithWebIdentity')).length - before.webIdentity).toBe(1);
     expect((await world.stsEvents('AssumeRole')).length - before.assumeRole).toBe(1);
+    // Metrics: every waiting caller counts as a miss, each was served, and the slow call shows in the latency histogram.
+    expect(await metric('rolebridge_broker_cache_lookups_total', 'outcome="miss"')).toBeGreaterThanOrEqual(1_000);
+    expect(await metric('rolebridge_credentials_served_total', 'tenant="acme"')).toBeGreaterThanOrEqual(1_000);
+    expect(await metric('rolebridge_sts_request_duration_seconds_bucket', 'operation="AssumeRoleWithWebIdentity",le="1"')).toBeLessThan(
+      await metric('rolebridge_sts_request_duration_seconds_count', 'operation="AssumeRoleWithWebIdentity"'),
+    );
   });
 });

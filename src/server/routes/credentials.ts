@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { workloadOf } from '../authentication.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
@@ -21,6 +21,22 @@ async function acceptContainerAuthorization(request: FastifyRequest): Promise<vo
 }
 
 /**
+ * Error answers keep our envelope and add AWS's container-endpoint fields `Code` and `Message`,
+ * which the AWS SDKs copy onto the error they raise, so an application log shows why
+ * (`access_denied: … not authorized to perform …`) instead of a bare status.
+ */
+async function addAwsErrorFields(_request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
+  try {
+    const body = JSON.parse(payload) as { error?: { code?: string; message?: string } };
+    if (!body.error?.code) return payload;
+    return JSON.stringify({ ...body, Code: body.error.code, Message: body.error.message ?? '' });
+  } catch {
+    return payload;
+  }
+}
+
+/**
  * `GET /api/v1/credentials/{connection}` with the workload secret: AWS credentials in the
  * container-credentials format, so `AWS_CONTAINER_CREDENTIALS_FULL_URI` +
  * `AWS_CONTAINER_AUTHORIZATION_TOKEN` work unchanged in every AWS SDK and the AWS CLI. The hot path:
@@ -32,12 +48,14 @@ export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext
     {
       config: { quiet: true },
       preHandler: [acceptContainerAuthorization, ctx.auth.requireWorkload],
+      onSend: addAwsErrorFields,
       schema: {
         tags: ['workload'],
         summary: 'AWS credentials for a connection, in the container-credentials format',
         description:
           'Cached and refreshed ahead of expiry; while STS fails, still-valid credentials keep being served. ' +
-          'Errors: 404 `connection_not_found`, 403 `access_denied` (STS refused; its code and message in details), 503 `sts_unavailable`.',
+          'Errors: 404 `connection_not_found`, 403 `access_denied` (STS refused; its code and message in details), 503 `sts_unavailable`. ' +
+          'Error bodies carry the envelope plus `Code` and `Message`, the fields AWS SDKs read from a container endpoint.',
         security: [{ workloadSecret: [] }],
         headers: {
           type: 'object',
