@@ -1,3 +1,4 @@
+import { parseArn } from './arn.js';
 import type { AuthorizationRequest } from './authorization_request.js';
 import { explainCondition } from './explain_condition.js';
 import type { PolicyDocument } from './policy_document.js';
@@ -78,7 +79,26 @@ function explainPrincipal(prepared: PreparedStatement, request: AuthorizationReq
   }
   if (prepared.principalNegated) return { matched, explanation: `${who} is excluded by NotPrincipal.` };
   const named = spec === '*' ? '*' : Object.entries(spec).map(([kind, ids]) => `${kind} ${ids.map(code).join(', ')}`).join('; ');
-  return { matched, explanation: `${element} names ${named}, not ${who}.` };
+  const advice = spec === '*' ? '' : federatedAdvice(spec.Federated ?? [], request);
+  return { matched, explanation: `${element} names ${named}, not ${who}.${advice}` };
+}
+
+/** Why a Federated principal missed: the provider ARN lost the issuer's path, or names another account. */
+function federatedAdvice(federated: readonly string[], request: AuthorizationRequest): string {
+  if (request.principal.kind !== 'Federated') return '';
+  const requested = parseArn(request.principal.id);
+  if (requested === undefined) return '';
+  for (const id of federated) {
+    const named = parseArn(id);
+    if (named === undefined || named.service !== 'iam') continue;
+    if (named.accountId === requested.accountId && requested.resource.startsWith(`${named.resource}/`)) {
+      return ` The provider ARN must keep the issuer's path: ${code(request.principal.id)}.`;
+    }
+    if (named.resource === requested.resource && named.accountId !== requested.accountId) {
+      return ` The policy names the provider in account ${named.accountId}, but the token is checked against the provider in account ${requested.accountId} (the role's account).`;
+    }
+  }
+  return '';
 }
 
 function explainAction(prepared: PreparedStatement, action: string, request: AuthorizationRequest): ElementEvaluation {

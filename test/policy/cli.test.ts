@@ -61,6 +61,24 @@ describe('rolebridge policy simulate', () => {
     expect(result.stdout).not.toContain('\u001b['); // not a TTY: no colour
   });
 
+  it('colours the verdict on a terminal and not when NO_COLOR is set', async () => {
+    const args = ['policy', 'simulate', '--policy', file('strict.json', trustPolicy('cube:deployment:12', 'StringEquals')), '--claims', file('claims.json', claims)];
+    const wasTty = process.stdout.isTTY;
+    const noColor = process.env.NO_COLOR;
+    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+    delete process.env.NO_COLOR;
+    try {
+      const coloured = await cli(...args);
+      expect(coloured.stdout).toContain('\u001b[31m\u001b[1mImplicitlyDenied');
+      process.env.NO_COLOR = '1';
+      expect((await cli(...args)).stdout).not.toContain('\u001b[');
+    } finally {
+      Object.defineProperty(process.stdout, 'isTTY', { value: wasTty, configurable: true });
+      if (noColor === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = noColor;
+    }
+  });
+
   it('reads a JWT with --token without verifying it', async () => {
     const token = `${base64url({ alg: 'ES256', kid: 'k1' })}.${base64url(claims)}.c2lnbmF0dXJl`;
     const result = await cli('policy', 'simulate', '--policy', file('allow.json', trustPolicy('cube:deployment:12:*')), '--token', file('token.jwt', `${token}\n`), '--json');
