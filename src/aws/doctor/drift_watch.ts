@@ -1,5 +1,4 @@
-import type { ConnectionTestResult } from './connection_test_result.js';
-import { recordTestRun, type DriftChange, type TestRunStore } from './record_test_run.js';
+import type { DriftChange } from './record_test_run.js';
 
 /** When the watch runs; tests inject one that never fires and call `runOnce` themselves. */
 export interface DriftClock {
@@ -18,14 +17,17 @@ export const systemClock: DriftClock = {
   },
 };
 
-export interface DriftWatchOptions extends TestRunStore {
+export interface DriftWatchOptions {
   /** Between the end of one sweep and the start of the next. */
   intervalMs: number;
   clock?: DriftClock;
   /** Every connection to re-test. */
   connections(): Promise<Array<{ tenantId: string; connection: string }>>;
-  /** Runs the doctor on one connection (the same run as `POST …/test`, without a pasted trust policy). */
-  test(tenantId: string, connection: string): Promise<ConnectionTestResult>;
+  /**
+   * Tests one connection and records the run in its history (`runConnectionTest` with trigger `schedule`),
+   * answering the changes since the previous run; `recordTestRun` audits and counts them.
+   */
+  run(tenantId: string, connection: string): Promise<{ changes: DriftChange[] }>;
   onError?(error: unknown, where: { tenantId?: string; connection?: string }): void;
 }
 
@@ -89,17 +91,7 @@ export class DriftWatch {
     for (const { tenantId, connection } of await this.options.connections()) {
       if (this.closing) break;
       try {
-        const started = this.clock.now();
-        const result = await this.options.test(tenantId, connection);
-        const { changes } = await recordTestRun(this.options, {
-          tenantId,
-          connection,
-          trigger: 'schedule',
-          result,
-          durationMs: this.clock.now() - started,
-          testedAt: new Date(this.clock.now()).toISOString(),
-          actor: 'system:drift-watch',
-        });
+        const { changes } = await this.options.run(tenantId, connection);
         sweep.tested += 1;
         sweep.changes.push(...changes.map((change) => ({ ...change, tenantId, connection })));
       } catch (error) {

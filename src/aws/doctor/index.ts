@@ -12,5 +12,6 @@ export { renderConnectionTest, renderDiagnosis, type TextStyle } from './render_
 export { runConnectionTest, type ConnectionTestAnswer, type ConnectionTestRequest, type ConnectionTestServiceDeps } from './connection_test_service.js';
 export { recordTestRun, exchangePassed, type DriftChange, type TestRunStore } from './record_test_run.js';
 export { DriftWatch, systemClock, type DriftClock, type DriftSweep, type DriftWatchOptions } from './drift_watch.js';
+export { createConnectionDriftWatch } from './connection_drift_watch.js';
 export { doctorMetrics, noDoctorMetrics, type DoctorMetrics } from './doctor_metrics.js';
 export { diagnoseVerificationFailure } from './diagnose_verification_failure.js';

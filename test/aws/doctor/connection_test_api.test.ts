@@ -8,7 +8,8 @@ import { loadConfig } from '../../../src/config/index.js';
 import { runCli } from '../../../src/cli/index.js';
 import { DEFAULT_ACCOUNT, startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
 import { createLogger, startServerRuntime, type ServerRuntime } from '../../../src/server/index.js';
-import type { ConnectionTestResult } from '../../../src/aws/index.js';
+import { createConnectionDriftWatch, type ConnectionTestResult } from '../../../src/aws/index.js';
+import { ConnectionTestRepository } from '../../../src/store/index.js';
 
 /**
  * The doctor through its outside: a real rolebridge server (real issuer, tenant keys, store), the
@@ -171,6 +172,22 @@ describe('POST /api/v1/tenants/{t}/connections/{c}/test', () => {
     const events = (await (await fetch(`${emulator.url}/_emulator/events`)).json()) as Array<{ requestParameters?: { roleSessionName?: string } }>;
     expect(events.some((event) => event.requestParameters?.roleSessionName?.startsWith('rb-probe-component-'))).toBe(true);
     await setTrust(tightened);
+  });
+
+  it('the scheduled drift watch runs the same doctor on every stored connection and keeps it in the history', async () => {
+    const watch = createConnectionDriftWatch({
+      store: server.deps.store,
+      issuer: server.deps.issuer,
+      runChain: server.deps.aws.connectionDeps.runChain,
+      now: server.deps.now,
+      registry: server.deps.metrics.registry,
+      intervalMs: 3_600_000,
+    });
+    const sweep = await watch.runOnce();
+    // The previous test left the role repaired after breaking it: the watch notices the recovery.
+    expect(sweep).toEqual({ tested: 1, changes: [expect.objectContaining({ kind: 'recovered', tenantId: 'acme', connection: 'warehouse' })] });
+    const [latest] = await new ConnectionTestRepository(server.deps.store.db).history('acme', 'warehouse', 1);
+    expect(latest).toMatchObject({ trigger: 'schedule', ok: true, acceptedProbes: [] });
   });
 
   it('answers 404 for an unknown connection and 401 without the admin token', async () => {

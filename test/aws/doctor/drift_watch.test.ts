@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { openStore, ConnectionTestRepository, type Store } from '../../../src/store/index.js';
-import { DriftWatch, doctorMetrics, type ConnectionTestResult, type DriftClock } from '../../../src/aws/index.js';
+import { DriftWatch, doctorMetrics, recordTestRun, type ConnectionTestResult, type DriftClock, type TestRunStore } from '../../../src/aws/index.js';
 
 /**
  * The drift watch over a real SQLite store: history kept per connection, and a change for the worse
@@ -72,6 +72,20 @@ function manualClock(start: number): DriftClock & { advance(ms: number): Promise
 }
 
 let store: Store;
+
+/** What `runConnectionTest` does after testing: record the run (history, audit, metrics) as the scheduler's. */
+const recorded = (runStore: TestRunStore, clock: { now(): number }, results: (connection: string) => Promise<ConnectionTestResult>) =>
+  async (tenantId: string, connection: string) =>
+    recordTestRun(runStore, {
+      tenantId,
+      connection,
+      trigger: 'schedule',
+      result: await results(connection),
+      durationMs: 1,
+      testedAt: new Date(clock.now()).toISOString(),
+      actor: 'system:drift-watch',
+    });
+
 beforeEach(async () => {
   store = await openStore('sqlite::memory:');
   await store.tenants.insert({ id: 'acme', name: 'Acme', signingAlgorithm: 'ES256', createdAt: new Date(0).toISOString() });
@@ -105,10 +119,7 @@ describe('DriftWatch', () => {
       intervalMs: 3_600_000,
       clock,
       connections: () => history.connectionsToWatch(),
-      test: async (_tenant, connection) => script[connection]!.shift()!,
-      history,
-      audit: store.audit,
-      metrics: doctorMetrics(registry),
+      run: recorded({ history, audit: store.audit, metrics: doctorMetrics(registry) }, clock, async (connection) => script[connection]!.shift()!),
       onError: (error) => errors.push(error),
     });
     watch.start();
@@ -147,13 +158,10 @@ describe('DriftWatch', () => {
     const watch = new DriftWatch({
       intervalMs: 1000,
       connections: () => history.connectionsToWatch(),
-      test: async (_tenant, connection) => {
+      run: recorded({ history, audit: store.audit, metrics: doctorMetrics(new Registry()) }, { now: Date.now }, async (connection) => {
         if (connection === 'lake') throw new Error('issuer down');
         return passing;
-      },
-      history,
-      audit: store.audit,
-      metrics: doctorMetrics(new Registry()),
+      }),
       onError: (_error, where) => errors.push(where),
     });
     const sweep = await watch.runOnce();
