@@ -132,6 +132,9 @@ describe('database IAM auth tokens through the broker and the emulator', () => {
     });
 
     it('reports a missing cluster or workgroup as db_resource_not_found with AWS\'s text', async () => {
+      const cluster = await dbToken({ connection: 'partner-db', engine: 'redshift', clusterIdentifier: 'retired', dbUser: 'etl_user' });
+      expect(cluster.status).toBe(404);
+      expect(cluster.body.error).toMatchObject({ code: 'db_resource_not_found', details: { awsMessage: 'Cluster retired not found.', httpStatus: 404 } });
       const workgroup = await dbToken({ connection: 'partner-db', engine: 'redshift-serverless', workgroupName: 'nowhere' });
       expect(workgroup.status).toBe(404);
       expect(workgroup.body.error).toMatchObject({ code: 'db_resource_not_found', details: { awsMessage: 'Serverless workgroup nowhere not found.' } });

@@ -70,7 +70,12 @@ export async function startDbAuthWorld(): Promise<DbAuthWorld> {
             Effect: 'Allow',
             Action: 'redshift:GetClusterCredentials',
             // With DbName, AWS also checks the dbname resource.
-            Resource: [`arn:aws:redshift:us-east-1:${PARTNER}:dbuser:analytics/etl_user`, `arn:aws:redshift:us-east-1:${PARTNER}:dbname:analytics/dev`],
+            Resource: [
+              `arn:aws:redshift:us-east-1:${PARTNER}:dbuser:analytics/etl_user`,
+              `arn:aws:redshift:us-east-1:${PARTNER}:dbname:analytics/dev`,
+              // a cluster that does not exist: the role may ask, Redshift answers ClusterNotFound
+              `arn:aws:redshift:us-east-1:${PARTNER}:dbuser:retired/etl_user`,
+            ],
           },
           { Effect: 'Allow', Action: ['redshift-serverless:GetCredentials', 'redshift-serverless:GetWorkgroup'], Resource: workgroupArn },
         ],
