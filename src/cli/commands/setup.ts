@@ -151,12 +151,19 @@ async function runSetup(flags: SetupFlags): Promise<void> {
     throw usageError('the plan has changes to approve: pass --yes, or run in a terminal to approve each change');
   }
 
-  const outcome = await applySetup(
-    aws.iam,
-    prepared.changes,
-    async (change, step) => flags.yes === true || approveInteractively(change, step),
-    (change) => say(style.green(`✓ ${change.summary}`)),
-  );
+  let outcome: Awaited<ReturnType<typeof applySetup>>;
+  try {
+    outcome = await applySetup(
+      aws.iam,
+      prepared.changes,
+      async (change, step) => flags.yes === true || approveInteractively(change, step),
+      (change) => say(style.green(`✓ ${change.summary}`)),
+    );
+  } catch (error) {
+    // What was applied stays applied (and was printed); a rerun reads the account again and plans only the rest.
+    if (isRolebridgeError(error)) say(style.red('Stopped before the set-up was complete; rerun the same command to finish it.'));
+    throw error;
+  }
   if (outcome.refused !== undefined) {
     say(style.yellow(`Stopped: "${outcome.refused.summary}" was refused.`));
     for (const change of outcome.changes) say(`  [${change.status}] ${change.summary}`);

@@ -196,3 +196,31 @@ describe('rolebridge setup aws with a caller that lacks IAM permissions', () => 
     expect(await iamWrites(world)).toEqual(['CreateUser', 'CreateAccessKey', 'CreateUser', 'PutUserPolicy', 'CreateAccessKey']);
   });
 });
+
+describe('rolebridge setup aws, interrupted', () => {
+  let world: SetupWorld;
+  beforeAll(async () => {
+    world = await startSetupWorld();
+  });
+  afterAll(async () => world.close());
+
+  it('an interrupted run keeps what it applied and a rerun finishes the rest', async () => {
+    const faults = `${world.emulator.url}/_emulator/faults`;
+    await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'CreateRole', outage: true }) });
+    const broken = await world.runSetup([...ETL_ARGS, '--yes', '--json']);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('✓ Create the OIDC identity provider');
+    expect(broken.stderr).toContain('CreateRole failed: ServiceUnavailable: Service is unavailable. Please try again later.');
+    expect(broken.stderr).toContain('rerun the same command to finish it');
+
+    await fetch(faults, { method: 'DELETE' });
+    const rerun = await world.runSetup([...ETL_ARGS, '--yes', '--json']);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const result = JSON.parse(rerun.stdout) as SetupJson;
+    expect(result.changes.map((change) => [change.action, change.status])).toEqual([
+      ['AddClientIDToOpenIDConnectProvider', 'unchanged'],
+      ['CreateRole', 'applied'],
+    ]);
+    expect(result.test?.ok).toBe(true);
+  });
+});
