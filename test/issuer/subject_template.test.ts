@@ -140,4 +140,26 @@ describe('renderSubjectTemplate', () => {
     const subjects = tricky.map((v) => renderSubjectTemplate(template, v));
     expect(new Set(subjects).size).toBe(tricky.length);
   });
+
+  it('any template the parser accepts, even from arbitrary text, renders injectively (property)', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(...SUBJECT_PLACEHOLDERS).map((p) => `{${p}}`),
+      fc.string({ unit: fc.constantFrom(...'ab1.-_:/@=+*? {}'.split('')), maxLength: 4 }),
+    );
+    const anyTemplate = fc.array(piece, { minLength: 1, maxLength: 8 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(anyTemplate, anyValues, anyValues, (source, a, b) => {
+        let template;
+        try {
+          template = parseSubjectTemplate(source);
+        } catch (error) {
+          expect((error as RolebridgeError).code).toBe('invalid_subject_template');
+          return;
+        }
+        const differs = template.placeholders.some((p: SubjectPlaceholder) => a[p] !== b[p]);
+        expect(renderSubjectTemplate(template, a) === renderSubjectTemplate(template, b)).toBe(!differs);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
