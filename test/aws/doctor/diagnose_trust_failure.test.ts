@@ -103,3 +103,46 @@ describe('correctedSubjectCondition', () => {
     );
   });
 });
+
+describe('the corrected statement, for any combination of the usual faults', () => {
+  const otherPrefix = `${prefix}/oidc-provider`;
+  const statementArbitrary = fc.record({
+    principal: fc.constantFrom(providerArn, `${providerArn}/oidc-provider`, `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`),
+    action: fc.constantFrom<string | string[]>('sts:AssumeRoleWithWebIdentity', 'sts:AssumeRole', ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession']),
+    keyPrefix: fc.constantFrom(prefix, otherPrefix),
+    sub: fc.option(fc.constantFrom(subject, 'tenant:acme:deployment:prod', 'tenant:acme:*', 'tenant:other:*', 'nobody'), { nil: undefined }),
+    subOperator: fc.constantFrom('StringEquals', 'StringLike'),
+    aud: fc.option(fc.constantFrom('sts.amazonaws.com', 'prefect-cloud'), { nil: undefined }),
+    externalId: fc.boolean(),
+    customClaim: fc.boolean(),
+    tags: fc.boolean(),
+  });
+
+  it('lets the token in, and names at least one fault whenever the original refused it', () => {
+    fc.assert(
+      fc.property(statementArbitrary, (shape) => {
+        const conditions: Record<string, Record<string, string>> = {};
+        const put = (operator: string, key: string, value: string) => ((conditions[operator] ??= {})[key] = value);
+        if (shape.sub !== undefined) put(shape.subOperator, `${shape.keyPrefix}:sub`, shape.sub);
+        if (shape.aud !== undefined) put('StringEquals', `${shape.keyPrefix}:aud`, shape.aud);
+        if (shape.externalId) put('StringEquals', 'sts:ExternalId', 'x-123');
+        if (shape.customClaim) put('StringEquals', `${shape.keyPrefix}:deployment`, 'prod');
+        const statement = { Effect: 'Allow', Principal: { Federated: shape.principal }, Action: shape.action, Condition: conditions };
+        const tokenClaims = shape.tags ? { ...claims, 'https://aws.amazon.com/tags': { principal_tags: { team: ['etl'] } } } : claims;
+        const tokenFacts = webIdentityFacts({ claims: tokenClaims, roleArn });
+        const diagnosis = diagnoseTrustFailure(tokenFacts, policy(statement));
+        if (diagnosis.code === 'trust_policy_not_in_effect') {
+          // The policy already admits the token: nothing to correct.
+          expect(admits(statement, tokenClaims)).toBe(true);
+          return;
+        }
+        expect(admits(statement, tokenClaims)).toBe(false);
+        expect(diagnosis.findings.length).toBeGreaterThan(0);
+        expect(admits(diagnosis.correctedStatement!, tokenClaims)).toBe(true);
+        // Never wider than the issuer's own tenant: another tenant's subject stays out.
+        expect(admits(diagnosis.correctedStatement!, { ...tokenClaims, sub: 'tenant:rb-probe-acme:deployment:prod:component:etl' })).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
