@@ -10,7 +10,7 @@ import {
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
-import { ADMIN, type TestCredentials, iamClient, stsClient } from './emulator_clients.js';
+import { ADMIN, type TestCredentials, iamClient, runAwsCli, stsClient } from './emulator_clients.js';
 
 // Redshift (Query, 2012-12-01) and Redshift Serverless (JSON 1.1) through the real SDK v3 clients.
 const ACCOUNT = '123456789012';
@@ -151,6 +151,17 @@ describe('emulated Redshift: GetClusterCredentials', () => {
     );
   });
 
+  it('answers the AWS CLI (botocore\'s Query parser) too, including the AccessDenied text', async () => {
+    const ok = await runAwsCli(emulator.url, ['redshift', 'get-cluster-credentials', '--cluster-identifier', 'analytics', '--db-user', 'alice'], analyst);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ DbUser: 'IAM:alice' });
+    const denied = await runAwsCli(emulator.url, ['redshift', 'get-cluster-credentials', '--cluster-identifier', 'analytics', '--db-user', 'alice'], nobody);
+    expect(denied.code).not.toBe(0);
+    expect(denied.stderr).toContain(
+      `An error occurred (AccessDenied) when calling the GetClusterCredentials operation: User: arn:aws:sts::${ACCOUNT}:assumed-role/nobody/etl is not authorized to perform: redshift:GetClusterCredentials on resource: arn:aws:redshift:${REGION}:${ACCOUNT}:dbuser:analytics/alice`,
+    );
+  });
+
   it('never records the password in the event log', async () => {
     const events = (await (await fetch(`${emulator.url}/_emulator/events`)).json()) as Array<Record<string, unknown>>;
     const calls = events.filter((event) => event.eventName === 'GetClusterCredentials');
@@ -212,6 +223,16 @@ describe('emulated Redshift Serverless: GetWorkgroup and GetCredentials', () => 
   it('answers ResourceNotFoundException with the observed text for an unknown workgroup', async () => {
     const missing = await failure(serverless(emulator.url, analyst).send(new GetCredentialsCommand({ workgroupName: 'nowhere' })));
     expect(missing).toEqual({ name: 'ResourceNotFoundException', status: 400, message: 'Serverless workgroup nowhere not found.' });
+  });
+
+  it('answers the AWS CLI (botocore\'s JSON parser) too', async () => {
+    const ok = await runAwsCli(emulator.url, ['redshift-serverless', 'get-credentials', '--workgroup-name', 'reporting'], analyst);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ dbUser: 'IAMR:analyst' });
+    const missing = await runAwsCli(emulator.url, ['redshift-serverless', 'get-credentials', '--workgroup-name', 'nowhere'], analyst);
+    expect(missing.stderr).toContain(
+      'An error occurred (ResourceNotFoundException) when calling the GetCredentials operation: Serverless workgroup nowhere not found.',
+    );
   });
 
   it('validates members with ValidationException', async () => {
