@@ -190,6 +190,13 @@ describe('POST /api/v1/tenants/{t}/connections/{c}/test', () => {
     expect(latest).toMatchObject({ trigger: 'schedule', ok: true, acceptedProbes: [] });
   });
 
+  it('is described in the OpenAPI document', async () => {
+    const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, { post?: { tags?: string[] } }> };
+    const path = Object.keys(document.paths).find((candidate) => candidate.endsWith('/connections/{connection}/test'));
+    expect(path).toBeDefined();
+    expect(document.paths[path!]!.post?.tags).toEqual(['connections']);
+  });
+
   it('answers 404 for an unknown connection and 401 without the admin token', async () => {
     expect((await api('POST', '/api/v1/tenants/acme/connections/nope/test', {})).status).toBe(404);
     const anonymous = await fetch(`${server.url}/api/v1/tenants/acme/connections/warehouse/test`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
