@@ -31,7 +31,8 @@ export function mergeTrustStatement(existing: PolicyJson | undefined, ours: Poli
     return { document: { Version: '2012-10-17', Statement: [ours] }, outcome: 'added', warnings: [] };
   }
   const statements = statementsOf(existing);
-  const warnings = broadTrustWarnings(statements.filter((statement) => statement.Sid !== ours.Sid));
+  const others = statements.filter((statement) => statement.Sid !== ours.Sid);
+  const warnings = [...broadTrustWarnings(others), ...earlierRolebridgeStatements(others)];
   const oursIndex = statements.findIndex((statement) => statement.Sid === ours.Sid);
   if (oursIndex >= 0) {
     if (canonicalStatement(statements[oursIndex]!) === canonicalStatement(ours)) return { document: existing, outcome: 'unchanged', warnings };
@@ -57,6 +58,16 @@ export function parseTrustPolicy(text: string, roleName: string): PolicyJson {
     throw new InvalidInputError('unreadable_trust_policy', `The trust policy of role ${roleName} is not a policy object.`, { roleName });
   }
   return parsed as PolicyJson;
+}
+
+/**
+ * rolebridge statements for other scopes (an earlier set-up, another connection) stay: they may still be
+ * in use. The user is told, so a narrowed scope does not leave the old, wider statement behind unnoticed.
+ */
+function earlierRolebridgeStatements(statements: readonly PolicyStatementJson[]): string[] {
+  return statements
+    .filter((statement) => statement.Sid?.startsWith(ROLEBRIDGE_SID_PREFIX))
+    .map((statement) => `Statement "${statement.Sid!}" was written by another rolebridge set-up and stays; remove it if no connection uses it any more.`);
 }
 
 /**

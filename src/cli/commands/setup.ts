@@ -275,7 +275,8 @@ async function resolveInputs(flags: SetupFlags): Promise<SetupInputs> {
       ? {}
       : { chain: { roleArn: flags.chainRoleArn, ...(flags.externalId === undefined ? {} : { externalId: flags.externalId }) } }),
   };
-  inputs.connection = flags.connection ?? inputs.roleName.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  // Connection names are [a-z0-9-]{1,63}; role names allow more.
+  inputs.connection = flags.connection ?? inputs.roleName.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63);
   const unknown = inputs.permissions.filter((name) => !(PERMISSION_TEMPLATES as readonly string[]).includes(name));
   if (unknown.length > 0) throw usageError(`unknown permission template ${unknown.join(', ')} (known: ${PERMISSION_TEMPLATES.join(', ')})`);
   inputs.parameters = await templateParameters(inputs.permissions, parseParams(flags.param), inputs.region);

@@ -98,6 +98,19 @@ describe('mergeTrustStatement', () => {
     expect(merged.document.Statement.slice(0, 2)).toEqual([broad, star]);
   });
 
+  it('keeps rolebridge statements of other scopes and says so', () => {
+    const wider: PolicyStatementJson = {
+      ...ours,
+      Sid: 'RolebridgeAcmeDefaultTenant',
+      Condition: { StringEquals: { 'id.example.com/t/acme:aud': 'sts.amazonaws.com' }, StringLike: { 'id.example.com/t/acme:sub': 'acme:*' } },
+    };
+    const merged = mergeTrustStatement({ Version: '2012-10-17', Statement: [wider] }, ours);
+    expect(merged.document.Statement).toEqual([wider, ours]);
+    expect(merged.warnings).toEqual([
+      'Statement "RolebridgeAcmeDefaultTenant" was written by another rolebridge set-up and stays; remove it if no connection uses it any more.',
+    ]);
+  });
+
   it('refuses a statement without the Rolebridge Sid, so it could never replace someone else\'s', () => {
     expect(() => mergeTrustStatement(undefined, { ...ours, Sid: 'Mine' })).toThrow(expect.objectContaining({ code: 'invalid_trust_statement' }));
   });
