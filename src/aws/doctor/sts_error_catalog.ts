@@ -60,8 +60,13 @@ function hopOf(error: StsErrorEvidence, context: DiagnosisContext) {
   return error.step > 0 ? context.connection.chain[error.step - 1] : undefined;
 }
 
+/** `connection warehouse › durationSeconds`: a connection setting, named as the API and console show it. */
 const connectionSetting = (context: DiagnosisContext, field: string): string =>
-  `connection ${context.connection.name ?? ''} › ${field}`.replace('connection  ›', 'connection ›');
+  [`connection${context.connection.name ? ` ${context.connection.name}` : ''}`, field].join(' › ');
+
+/** `token config default › audience`. */
+const tokenConfigSetting = (context: DiagnosisContext, field: string): string =>
+  [`token config${context.connection.tokenConfig ? ` ${context.connection.tokenConfig}` : ''}`, field].join(' › ');
 
 const epoch = (seconds: number): string => `${seconds} (${new Date(seconds * 1000).toISOString()})`;
 
@@ -158,7 +163,7 @@ export const STS_ERROR_CATALOG: readonly CatalogEntry[] = [
         {
           code: 'token_missing_claim',
           cause: `The token has no ${match[1]} claim, which STS requires.`,
-          setting: `token config ${context.connection.tokenConfig ?? ''} › ${match[1] === 'aud' ? 'audience' : match[1] === 'sub' ? 'subjectTemplate' : match[1]}`.replace('config  ›', 'config ›'),
+          setting: tokenConfigSetting(context, match[1] === 'aud' ? 'audience' : match[1] === 'sub' ? 'subjectTemplate' : match[1]!),
           actual: 'absent',
           expected: `a non-empty ${match[1]} claim`,
           fix: `Give the token config a${match[1] === 'aud' ? 'n audience' : match[1] === 'sub' ? ' subject template' : ` ${match[1]}`}; every token for AWS needs iss, aud, sub and exp.`,
@@ -181,7 +186,7 @@ export const STS_ERROR_CATALOG: readonly CatalogEntry[] = [
           cause: skewed
             ? `STS's clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} this server's, so a fresh token looked expired to STS (AWS allows 5 minutes past exp).`
             : `The token expired before STS received it (exp ${exp}, STS time ${stsNow}, more than AWS's 5-minute grace).`,
-          setting: skewed ? 'rolebridge server clock' : `token config ${context.connection.tokenConfig ?? ''} › lifetimeSeconds`.replace('config  ›', 'config ›'),
+          setting: skewed ? 'rolebridge server clock' : tokenConfigSetting(context, 'lifetimeSeconds'),
           actual: `token exp ${epoch(exp)}; STS time ${epoch(stsNow)}; local time ${epoch(localNow)}; clock skew ${skew} s`,
           expected: 'STS time before exp + 300 s, and the local clock within a few seconds of STS',
           fix: skewed
@@ -248,7 +253,7 @@ export const STS_ERROR_CATALOG: readonly CatalogEntry[] = [
       single(
         {
           code: 'idp_communication_error',
-          cause: `STS could not reach the identity provider ${tokenIssuer(context) ?? ''} to verify the token.`.replace('provider  to', 'provider to'),
+          cause: `STS could not reach the identity provider${tokenIssuer(context) ? ` ${tokenIssuer(context)}` : ''} to verify the token.`,
           setting: `issuer ${tokenIssuer(context) ?? ''} availability`.trim(),
           actual: 'unreachable from STS',
           expected: 'discovery document and JWKS answering from the internet within 5 seconds',
@@ -415,7 +420,7 @@ export const STS_ERROR_CATALOG: readonly CatalogEntry[] = [
           code: 'packed_policy_too_large',
           cause: `The ${tagsCase ? 'session tags' : 'session policy and tags'} packed into the session use ${match[1]}% of the space STS allows.`,
           setting: tagsCase
-            ? `token config ${context.connection.tokenConfig ?? ''} › sessionTags`.replace('config  ›', 'config ›')
+            ? tokenConfigSetting(context, 'sessionTags')
             : connectionSetting(context, 'sessionPolicy'),
           actual: `${match[1]}%`,
           expected: 'at most 100%',
