@@ -145,6 +145,8 @@ function summarise(decision: Decision, statements: readonly StatementEvaluation[
     const failing = closest.resource.matched ? (reasons.length === 1 ? 'a condition fails' : 'conditions fail') : 'the resource does not match';
     return `Implicitly denied: ${label(closest)} matches the principal and action, but ${failing}: ${reasons.join(' ')}`;
   }
+  const namesPrincipal = statements.find((statement) => statement.effect === 'Allow' && statement.principal.matched);
+  if (namesPrincipal) return `Implicitly denied: ${label(namesPrincipal)} names this principal, but ${namesPrincipal.action.explanation}`;
   return `Implicitly denied: no statement allows ${action} for ${request.principal.kind} ${code(request.principal.id)}.`;
 }
 
