@@ -52,7 +52,7 @@ export function createDbAuthService<W extends BrokerWorkload>(options: DbAuthSer
     ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
   });
 
-  const fetch = async (
+  const obtain = async (
     workload: W,
     connection: BrokerConnection,
     request: DbAuthRequest & { region: string },
@@ -81,7 +81,7 @@ export function createDbAuthService<W extends BrokerWorkload>(options: DbAuthSer
       const resolved = { ...request, region: request.region ?? connection.region };
       const key = dbTokenCacheKey(workload, connection, resolved);
       const { value, outcome } = await cache.get(key, async () => {
-        const credentials = await fetch(workload, connection, resolved);
+        const credentials = await obtain(workload, connection, resolved);
         return { value: credentials, expiresAt: credentials.expiresAt - minRemainingMs };
       });
       return { credentials: value, outcome };
