@@ -58,9 +58,13 @@ describe('credential delivery, with real SDK and CLI clients', () => {
     expect(Object.keys(answer.body).sort()).toEqual(['AccessKeyId', 'Expiration', 'RoleArn', 'SecretAccessKey', 'Token']);
     expect(answer.body.RoleArn).toBe('arn:aws:iam::210987654321:role/partner-athena');
     expect(answer.body.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    // Secrets never reach the logs.
-    expect(JSON.stringify(world.logs)).not.toContain(answer.body.SecretAccessKey as string);
-    expect(JSON.stringify(world.logs)).not.toContain(world.workload.secret);
+    // Secrets never reach the logs, and AWS credentials never reach the database (audit included).
+    const logs = JSON.stringify(world.logs);
+    for (const secret of [answer.body.SecretAccessKey, answer.body.Token, world.workload.secret] as string[]) expect(logs).not.toContain(secret);
+    const store = world.server.store;
+    const rows = [...(await store.connections.list('acme')), ...(await store.audit.list({ tenantId: 'acme', limit: 1000 }))];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const secret of [answer.body.SecretAccessKey, answer.body.Token, answer.body.AccessKeyId] as string[]) expect(JSON.stringify(rows)).not.toContain(secret);
   });
 
   it('works with AWS_CONTAINER_CREDENTIALS_FULL_URI in SDK v3 (fromHttp and the default chain)', async () => {
