@@ -102,6 +102,14 @@ describe('credential delivery, with real SDK and CLI clients', () => {
     expect(JSON.parse(result.stdout).Arn).toMatch(PARTNER_SESSION);
   });
 
+  it('never lets a workload of another tenant reach a connection', async () => {
+    expect((await world.api('POST', '/api/v1/tenants', { id: 'globex', name: 'Globex' })).status).toBe(201);
+    expect((await world.api('POST', '/api/v1/tenants/globex/token-configs', { name: 'aws', subjectTemplate: 'tenant:{tenant}:{deployment}:{component}' })).status).toBe(201);
+    const other = await world.api<{ secret: string }>('POST', '/api/v1/tenants/globex/workloads', { deployment: 'prod', component: 'etl' });
+    const answer = await world.api<{ error: { code: string } }>('GET', '/api/v1/credentials/athena', undefined, { authorization: `Bearer ${other.body.secret}` });
+    expect([answer.status, answer.body.error.code]).toEqual([404, 'connection_not_found']);
+  });
+
   it('answers a wrong secret with 401 and an unknown connection with 404', async () => {
     expect((await world.api('GET', '/api/v1/credentials/athena', undefined, { authorization: 'Bearer nope' })).status).toBe(401);
     const missing = await world.credentials('no-such-connection');
