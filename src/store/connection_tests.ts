@@ -66,7 +66,8 @@ export class ConnectionTestRepository {
     this.db = db.withTables<{ connection_tests: ConnectionTestsTable; connections: { tenant_id: string; name: string } }>();
   }
 
-  async record(test: NewConnectionTest): Promise<ConnectionTestRecord> {
+  async record(input: NewConnectionTest): Promise<ConnectionTestRecord> {
+    const test = { ...input, durationMs: Math.round(input.durationMs) };
     // Time-ordered ids so that runs in the same millisecond keep their order.
     const id = `ct_${Date.parse(test.testedAt).toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
     await this.db
@@ -80,7 +81,7 @@ export class ConnectionTestRepository {
         ok: test.ok ? 1 : 0,
         diagnosis_code: test.diagnosisCode,
         accepted_probes: JSON.stringify(test.acceptedProbes),
-        duration_ms: Math.round(test.durationMs),
+        duration_ms: test.durationMs,
         result: JSON.stringify(test.result),
       })
       .execute();
