@@ -142,6 +142,12 @@ describe('POST /api/v1/token', () => {
     expect(new Date(response.body.expiresAt).getTime()).toBe(claims.exp! * 1000);
   });
 
+  it('accepts a POST without any body (curl -X POST) as the defaults', async () => {
+    const response = await server.app.inject({ method: 'POST', url: '/api/v1/token', headers: { authorization: `Bearer ${secretA}` } });
+    expect(response.statusCode).toBe(200);
+    expect(decodeJwt(JSON.parse(response.body).token).workload_id).toBe(workloadA);
+  });
+
   it('a workload of tenant A can never obtain a token of tenant B', async () => {
     // Naming B's token config finds nothing: the lookup is scoped to the workload's own tenant.
     const named = await tokenFor(secretA, { tokenConfig: 'only-b' });
