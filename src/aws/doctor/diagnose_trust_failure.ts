@@ -114,7 +114,7 @@ function statementFindings(evaluation: StatementEvaluation, statement: PolicySta
     const named = statement.principal === undefined || statement.principal === '*' ? [] : [...(statement.principal.Federated ?? [])];
     findings.push({
       code: 'trust_principal_mismatch',
-      cause: `The statement's Federated principal is not the OIDC provider STS derives from the token's issuer ${facts.issuer}: ${evaluation.principal.explanation}`,
+      cause: `The statement's principal is not the OIDC provider that STS derives from the token's issuer ${facts.issuer}, so the statement never applies.`,
       setting: `${TRUST} › ${path}.Principal.Federated`,
       actual: named.length > 0 ? named.join(', ') : describePrincipal(statement),
       expected: facts.providerArn,
