@@ -1,5 +1,6 @@
 import type { EmulatorRuntime, RawRequest, RawResponse } from './handle_aws_request.js';
 import { parseFault } from './fault_injection.js';
+import { handleRedshiftAdminRequest } from './redshift/redshift_admin_routes.js';
 
 /**
  * The emulator's own JSON surface under `/_emulator/` (not AWS's): events, faults and reset, for
@@ -48,7 +49,11 @@ export function handleAdminRequest(runtime: EmulatorRuntime, request: RawRequest
       return json(204, undefined);
     case 'GET /_emulator/health':
       return json(200, { ok: true });
-    default:
-      return problem(404, 'not_found', `No emulator admin route ${route}.`);
+    default: {
+      const redshift = handleRedshiftAdminRequest(runtime.state, { method: request.method, path, body: request.body }, runtime.now());
+      if (!redshift) return problem(404, 'not_found', `No emulator admin route ${route}.`);
+      if (redshift.status === 201) runtime.stateChanged();
+      return json(redshift.status, redshift.body);
+    }
   }
 }
