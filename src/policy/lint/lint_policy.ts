@@ -9,6 +9,8 @@ import { forAllValuesSingleValued } from './for_all_values_single_valued.js';
 import type { LintFinding, LintOptions } from './lint_finding.js';
 import type { LintRule } from './lint_rules.js';
 import { missingClaimConditions } from './missing_claim_conditions.js';
+import { notPrincipalWithAllow } from './not_principal_with_allow.js';
+import { policyVersion } from './policy_version.js';
 import { principalStarWithoutConditions } from './principal_star_without_conditions.js';
 import { resourceInTrustPolicy } from './resource_in_trust_policy.js';
 import { sessionTagsWithoutTagSession } from './session_tags_without_tag_session.js';
@@ -20,6 +22,8 @@ const RULES: readonly LintRule[] = [
   federatedPrincipal,
   wrongActionForWebIdentity,
   principalStarWithoutConditions,
+  notPrincipalWithAllow,
+  policyVersion,
   resourceInTrustPolicy,
   missingClaimConditions,
   broadSubjectPattern,
