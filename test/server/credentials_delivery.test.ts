@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
-import { awsCliHonoursEndpointEnv, FIRST_ROLE_ARN, runAwsCli, startBrokerWorld, twoHopConnection, type BrokerWorld } from './credentials_fixture.js';
+import { awsCliHonouringEndpointEnv, FIRST_ROLE_ARN, runAwsCli, startBrokerWorld, twoHopConnection, type BrokerWorld } from './credentials_fixture.js';
 
 /**
  * Every delivery path, driven by the real consumers: AWS SDK v3's own credential providers and the
@@ -195,14 +195,15 @@ describe('credential delivery, with real SDK and CLI clients', () => {
       expect(JSON.parse(explicit.stdout).AssumedRoleUser.Arn).toBe('arn:aws:sts::123456789012:assumed-role/rolebridge-first/rb-agent-cli');
 
       // The provider chain (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN) needs a CLI that can send its
-      // own STS call to the emulator; Debian's 2.9 cannot, so there only the form above runs.
-      if (!(await awsCliHonoursEndpointEnv())) return;
-      const chain = await runAwsCli(['sts', 'get-caller-identity'], {
-        AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
-        AWS_ROLE_ARN: FIRST_ROLE_ARN,
-        AWS_ROLE_SESSION_NAME: 'rb-agent-cli',
-        AWS_ENDPOINT_URL_STS: world.emulator.url,
-      });
+      // own STS call to the emulator; Debian's 2.9 cannot, so where no newer CLI is installed only the
+      // form above runs.
+      const cli = await awsCliHonouringEndpointEnv();
+      if (cli === undefined) return;
+      const chain = await runAwsCli(
+        ['sts', 'get-caller-identity'],
+        { AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_ARN: FIRST_ROLE_ARN, AWS_ROLE_SESSION_NAME: 'rb-agent-cli', AWS_ENDPOINT_URL_STS: world.emulator.url },
+        cli,
+      );
       expect(chain.stderr).toBe('');
       expect(JSON.parse(chain.stdout).Arn).toBe('arn:aws:sts::123456789012:assumed-role/rolebridge-first/rb-agent-cli');
     });

@@ -201,22 +201,29 @@ export function twoHopConnection(world: BrokerWorld, name = 'athena'): Record<st
 const AWS_CLI = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
 
 /**
- * Whether the installed CLI honours `AWS_ENDPOINT_URL_STS` (CLI v2 >= 2.13, v1 with botocore >=
- * 1.31). Debian 12's awscli is 2.9: its web-identity provider can only talk to real STS.
+ * An installed AWS CLI that honours `AWS_ENDPOINT_URL_STS` (CLI v2 >= 2.13, v1 with botocore >=
+ * 1.31), or undefined. Debian 12's awscli is 2.9: its web-identity provider only talks to real STS.
  */
-export async function awsCliHonoursEndpointEnv(): Promise<boolean> {
-  const { stdout } = await promisify(execFile)(AWS_CLI, ['--version']);
-  const v2 = /aws-cli\/2\.(\d+)\./.exec(stdout);
-  if (v2) return Number(v2[1]) >= 13;
-  const botocore = /botocore\/1\.(\d+)\./.exec(stdout);
-  return botocore !== null && Number(botocore[1]) >= 31;
+export async function awsCliHonouringEndpointEnv(): Promise<string | undefined> {
+  for (const candidate of [AWS_CLI, 'aws']) {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(candidate, ['--version']);
+      const version = `${stdout} ${stderr}`;
+      const v2 = /aws-cli\/2\.(\d+)\./.exec(version);
+      const botocore = /botocore\/1\.(\d+)\./.exec(version);
+      if ((v2 && Number(v2[1]) >= 13) || (!v2 && botocore && Number(botocore[1]) >= 31)) return candidate;
+    } catch {
+      // not installed under that name
+    }
+  }
+  return undefined;
 }
 
 /**
  * Runs the AWS CLI with a clean HOME and exactly `env` (plus PATH), so only the credential
  * source under test can supply credentials.
  */
-export async function runAwsCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runAwsCli(args: string[], env: Record<string, string>, cli = AWS_CLI): Promise<{ code: number; stdout: string; stderr: string }> {
   const home = mkdtempSync(join(tmpdir(), 'rolebridge-broker-cli-'));
   const fullEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -229,7 +236,7 @@ export async function runAwsCli(args: string[], env: Record<string, string>): Pr
     ...env,
   };
   try {
-    const { stdout, stderr } = await promisify(execFile)(AWS_CLI, [...args, '--output', 'json'], { env: fullEnv, cwd: process.cwd() });
+    const { stdout, stderr } = await promisify(execFile)(cli, [...args, '--output', 'json'], { env: fullEnv, cwd: process.cwd() });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code?: number; stdout?: string; stderr?: string };
