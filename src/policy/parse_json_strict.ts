@@ -23,8 +23,12 @@ export function joinPath(parent: string, key: string | number): string {
   return parent === '' ? key : `${parent}.${key}`;
 }
 
+/** Policies nest a handful of levels; a deeper document is hostile or broken (and would exhaust the stack). */
+const MAX_DEPTH = 64;
+
 class StrictJsonParser {
   private position = 0;
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
@@ -50,8 +54,13 @@ class StrictJsonParser {
 
   parseValue(path: string): JsonValue {
     const char = this.text[this.position];
-    if (char === '{') return this.parseObject(path);
-    if (char === '[') return this.parseArray(path);
+    if (char === '{' || char === '[') {
+      if (this.depth >= MAX_DEPTH) this.fail('invalid_json', `The document nests deeper than ${MAX_DEPTH} levels`, path);
+      this.depth += 1;
+      const value = char === '{' ? this.parseObject(path) : this.parseArray(path);
+      this.depth -= 1;
+      return value;
+    }
     if (char === '"') return this.parseString(path);
     if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) return this.parseNumber(path);
     for (const [literal, value] of [['true', true], ['false', false], ['null', null]] as const) {

@@ -124,6 +124,10 @@ describe('strict JSON scanner', () => {
     );
   });
 
+  it('refuses hostile nesting with a parse error instead of exhausting the stack', () => {
+    expect(() => parsePolicy(`${'['.repeat(100_000)}${']'.repeat(100_000)}`)).toThrow(/nests deeper than 64/);
+  });
+
   it('reports a duplicated key with its path instead of merging', () => {
     fc.assert(
       fc.property(fc.constantFrom('Effect', 'Action', 'Condition', 'Principal'), (key) => {
