@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { confirm, isCancel, multiselect, password, select, text } from '@clack/prompts';
 import type { Command } from 'commander';
 import {
@@ -107,11 +108,12 @@ async function runSetup(flags: SetupFlags): Promise<void> {
   if (flags.output !== undefined && !['terraform', 'cloudformation', 'cli'].includes(flags.output)) {
     throw usageError(`--output must be terraform, cloudformation or cli (got ${flags.output})`);
   }
-  // With --json, stdout carries exactly one JSON document; everything for people goes to stderr.
+  // With --json (one JSON document) or --output (the code), stdout carries only that; people read stderr.
+  const out: Writable = flags.json || flags.output !== undefined ? process.stderr : process.stdout;
   const say = (line = ''): void => {
-    (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
+    out.write(`${line}\n`);
   };
-  const inputs = await resolveInputs(flags);
+  const inputs = await resolveInputs(flags, out);
   const aws = createAwsSetupClients({ ...(flags.profile === undefined ? {} : { profile: flags.profile }), region: inputs.region });
   const api = new RolebridgeApiClient(inputs.server, inputs.adminToken);
   const prepared = await prepareSetup(api, aws, {
@@ -156,7 +158,7 @@ async function runSetup(flags: SetupFlags): Promise<void> {
     outcome = await applySetup(
       aws.iam,
       prepared.changes,
-      async (change, step) => flags.yes === true || approveInteractively(change, step),
+      async (change, step) => flags.yes === true || approveInteractively(change, step, out),
       (change) => say(style.green(`✓ ${change.summary}`)),
     );
   } catch (error) {
@@ -211,8 +213,8 @@ function changesJson(changes: readonly SetupChange[]): Array<Record<string, stri
   return changes.map((change) => ({ action: change.action, target: change.target, status: change.status, summary: change.summary, cliCommand: change.cliCommand }));
 }
 
-async function approveInteractively(change: SetupChange, step: number): Promise<boolean> {
-  const answer = await confirm({ message: `Step ${step}: ${change.summary} — apply (iam:${change.action})?`, initialValue: true });
+async function approveInteractively(change: SetupChange, step: number, output: Writable): Promise<boolean> {
+  const answer = await confirm({ output, message: `Step ${step}: ${change.summary} — apply (iam:${change.action})?`, initialValue: true });
   return !isCancel(answer) && answer;
 }
 
@@ -239,7 +241,8 @@ function renderAsCode(format: string, inputs: SetupInputs, prepared: PreparedSet
 }
 
 /** Flags, then environment, then (on a terminal) prompts; without a terminal a missing value is a usage error naming the flags. */
-async function resolveInputs(flags: SetupFlags): Promise<SetupInputs> {
+async function resolveInputs(flags: SetupFlags, output: Writable): Promise<SetupInputs> {
+  const ask = (message: string, initial?: string): Promise<string> => askText(output, message, initial);
   const scopeFlags = [flags.workload, flags.deployment, flags.tenantWide].filter((value) => value !== undefined && value !== false);
   if (scopeFlags.length > 1) throw usageError('give one scope: --workload, --deployment [--component] or --tenant-wide');
   if (flags.component !== undefined && flags.deployment === undefined) throw usageError('--component needs --deployment');
@@ -262,12 +265,12 @@ async function resolveInputs(flags: SetupFlags): Promise<SetupInputs> {
   const tenant = flags.tenant ?? (await ask('Tenant id'));
   const inputs: SetupInputs = {
     server: server ?? (await ask('rolebridge server URL', 'http://127.0.0.1:8080')),
-    adminToken: adminToken ?? (await askSecret('Tenant admin token')),
+    adminToken: adminToken ?? (await askSecret(output, 'Tenant admin token')),
     tenant,
     tokenConfig: flags.tokenConfig ?? (await ask('Token config', 'default')),
     roleName: flags.roleName ?? (await ask('IAM role name', `rolebridge-${tenant}`)),
-    scope: scope ?? (await askScope()),
-    permissions: flags.permissions !== undefined ? splitList(flags.permissions) : interactive() ? await askPermissions() : [],
+    scope: scope ?? (await askScope(output)),
+    permissions: flags.permissions !== undefined ? splitList(flags.permissions) : interactive() ? await askPermissions(output) : [],
     parameters: {},
     connection: flags.connection ?? '',
     region: flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
@@ -279,7 +282,7 @@ async function resolveInputs(flags: SetupFlags): Promise<SetupInputs> {
   inputs.connection = flags.connection ?? inputs.roleName.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63);
   const unknown = inputs.permissions.filter((name) => !(PERMISSION_TEMPLATES as readonly string[]).includes(name));
   if (unknown.length > 0) throw usageError(`unknown permission template ${unknown.join(', ')} (known: ${PERMISSION_TEMPLATES.join(', ')})`);
-  inputs.parameters = await templateParameters(inputs.permissions, parseParams(flags.param), inputs.region);
+  inputs.parameters = await templateParameters(inputs.permissions, parseParams(flags.param), inputs.region, output);
   return inputs;
 }
 
@@ -291,7 +294,7 @@ function scopeFromFlags(flags: SetupFlags): SetupScope | undefined {
 }
 
 /** Asks for each parameter a template still needs (on a terminal); otherwise names the missing `--param`. */
-async function templateParameters(templates: readonly string[], given: Record<string, string>, region: string): Promise<PermissionParameters> {
+async function templateParameters(templates: readonly string[], given: Record<string, string>, region: string, output: Writable): Promise<PermissionParameters> {
   const parameters: Record<string, string> = { ...given };
   for (;;) {
     try {
@@ -301,7 +304,7 @@ async function templateParameters(templates: readonly string[], given: Record<st
       if (!(isRolebridgeError(error) && error.code === 'missing_template_parameter')) throw error;
       const parameter = String(error.details?.parameter);
       if (!interactive()) throw usageError(`${error.message} Pass --param ${parameter}=…`);
-      parameters[parameter] = await ask(`${String(error.details?.template)} template: ${parameter}`);
+      parameters[parameter] = await askText(output, `${String(error.details?.template)} template: ${parameter}`);
     }
   }
 }
@@ -337,19 +340,20 @@ function answered<T>(value: T): Exclude<T, symbol> {
   return value as Exclude<T, symbol>;
 }
 
-async function ask(message: string, initial?: string): Promise<string> {
+async function askText(output: Writable, message: string, initial?: string): Promise<string> {
   return answered(
-    await text({ message, ...(initial === undefined ? {} : { initialValue: initial }), validate: (value) => (value ? undefined : 'Required') }),
+    await text({ output, message, ...(initial === undefined ? {} : { initialValue: initial }), validate: (value) => (value ? undefined : 'Required') }),
   );
 }
 
-async function askSecret(message: string): Promise<string> {
-  return answered(await password({ message, validate: (value) => (value ? undefined : 'Required') }));
+async function askSecret(output: Writable, message: string): Promise<string> {
+  return answered(await password({ output, message, validate: (value) => (value ? undefined : 'Required') }));
 }
 
-async function askScope(): Promise<SetupScope> {
+async function askScope(output: Writable): Promise<SetupScope> {
   const kind = answered(
     await select({
+      output,
       message: 'Which workloads may assume the role?',
       options: [
         { value: 'deployment', label: 'A deployment (optionally one component)' },
@@ -359,15 +363,16 @@ async function askScope(): Promise<SetupScope> {
     }),
   );
   if (kind === 'tenant') return { kind: 'tenant' };
-  if (kind === 'workload') return parseSetupScope(`workload:${await ask('Workload id')}`);
-  const deployment = await ask('Deployment');
-  const component = answered(await text({ message: 'Component (empty: every component)' }));
+  if (kind === 'workload') return parseSetupScope(`workload:${await askText(output, 'Workload id')}`);
+  const deployment = await askText(output, 'Deployment');
+  const component = answered(await text({ output, message: 'Component (empty: every component)' }));
   return parseSetupScope(`deployment:${deployment}${component ? `,component:${component}` : ''}`);
 }
 
-async function askPermissions(): Promise<string[]> {
+async function askPermissions(output: Writable): Promise<string[]> {
   return answered(
     await multiselect({
+      output,
       message: 'Permissions for the role (space to pick, enter to confirm; none is fine)',
       options: PERMISSION_TEMPLATES.map((template) => ({ value: template as string, label: template })),
       required: false,

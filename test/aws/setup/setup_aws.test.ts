@@ -162,6 +162,9 @@ describe('rolebridge setup aws, end to end against the emulator and a real serve
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('resource "aws_iam_openid_connect_provider" "rolebridge"');
     expect(run.stdout).toContain('resource "aws_iam_role" "as-code"');
+    // stdout is only the code (redirectable into a .tf file); the plan went to stderr.
+    expect(run.stdout.startsWith('resource "aws_iam_openid_connect_provider"')).toBe(true);
+    expect(run.stderr).toContain('Plan for role as-code');
     const roles = await world.iam.send(new ListRolesCommand({}));
     expect(roles.Roles!.map((role) => role.RoleName)).not.toContain('as-code');
   });
