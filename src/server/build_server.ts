@@ -34,20 +34,39 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   installErrorEnvelope(app);
   app.addSchema(readinessSchema);
+  // The API speaks JSON only: a text/plain body is a 415 with our code, not a string the schema then refuses.
+  app.removeContentTypeParser('text/plain');
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback hooks and cached metric children: these run on every request, including the hot token,
+  // credentials and JWKS routes, so they allocate no promise and hash no label set.
+  const requestCounters = new Map<string, { inc(): void }>();
+  const durations = new Map<string, { observe(value: number): void }>();
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    deps.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    deps.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
-    if (!request.routeOptions.config?.quiet || reply.statusCode >= 500) {
-      request.log.info(
-        { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
-        'request',
-      );
+    const method = request.method;
+    const status = reply.statusCode;
+    const counterKey = `${method} ${route} ${status}`;
+    let counter = requestCounters.get(counterKey);
+    if (!counter) {
+      counter = deps.metrics.httpRequests.labels({ method, route, status: String(status) });
+      requestCounters.set(counterKey, counter);
     }
+    counter.inc();
+    const durationKey = `${method} ${route}`;
+    let duration = durations.get(durationKey);
+    if (!duration) {
+      duration = deps.metrics.httpDuration.labels({ method, route });
+      durations.set(durationKey, duration);
+    }
+    duration.observe(reply.elapsedTime / 1000);
+    if (!request.routeOptions.config?.quiet || status >= 500) {
+      request.log.info({ method, route, status, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    }
+    done();
   });
 
   await installOpenApi(app);

@@ -69,3 +69,48 @@ describe('server frame', () => {
     expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('content types', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it.each([
+    ['text/plain', '{"id":"acme","name":"Acme"}'],
+    ['application/x-www-form-urlencoded', 'id=acme&name=Acme'],
+    ['application/xml', '<tenant/>'],
+  ])('answers %s with 415 unsupported_media_type and writes nothing', async (contentType, body) => {
+    const response = await fetch(`${server.url}/api/v1/tenants`, {
+      method: 'POST',
+      headers: { ...server.adminHeaders, 'content-type': contentType },
+      body,
+    });
+    expect(response.status).toBe(415);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
+    expect((await fetch(`${server.url}/api/v1/tenants/acme`, { headers: server.adminHeaders })).status).toBe(404);
+  });
+
+  it('answers malformed JSON with 400 invalid_json', async () => {
+    const response = await fetch(`${server.url}/api/v1/tenants`, {
+      method: 'POST',
+      headers: { ...server.adminHeaders, 'content-type': 'application/json' },
+      body: '{"id": "acme",',
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_json');
+  });
+
+  it('answers an oversized body with 413 payload_too_large', async () => {
+    const response = await fetch(`${server.url}/api/v1/tenants`, {
+      method: 'POST',
+      headers: { ...server.adminHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'acme', name: 'x'.repeat(300 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+  });
+});
