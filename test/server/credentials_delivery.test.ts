@@ -67,6 +67,20 @@ describe('credential delivery, with real SDK and CLI clients', () => {
     for (const secret of [answer.body.SecretAccessKey, answer.body.Token, answer.body.AccessKeyId] as string[]) expect(JSON.stringify(rows)).not.toContain(secret);
   });
 
+  it('lines the STS exchange up across our audit log, the token and CloudTrail (the emulator\'s events)', async () => {
+    await world.server.deps.issuer.flushAudit();
+    const audit = await world.api<{ events: Array<{ action: string; details: Record<string, unknown> }> }>('GET', '/api/v1/tenants/acme/audit?limit=1000');
+    const exchanged = audit.body.events.filter((e) => e.action === 'credentials.exchanged').at(-1)!;
+    const { jti, sessionName } = exchanged.details as { jti: string; sessionName: string };
+    expect(sessionName).toBe(`rb-${world.workload.id}-${jti.slice(0, 20)}`);
+    // The token behind it was issued (and audited) by the issuer under the same jti…
+    expect(audit.body.events.some((e) => e.action === 'token.issued' && e.details.jti === jti)).toBe(true);
+    // …and CloudTrail shows the same session name on both calls of the chain.
+    const events = await world.stsEvents();
+    const calls = events.filter((e) => (e.requestParameters as { roleSessionName?: string } | undefined)?.roleSessionName === sessionName);
+    expect(calls.map((e) => e.eventName)).toEqual(['AssumeRoleWithWebIdentity', 'AssumeRole']);
+  });
+
   it('works with AWS_CONTAINER_CREDENTIALS_FULL_URI in SDK v3 (fromHttp and the default chain)', async () => {
     isolateSdkEnvironment();
     process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI = `${world.url}/api/v1/credentials/athena`;
