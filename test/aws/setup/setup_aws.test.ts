@@ -1,4 +1,5 @@
-import { CreateRoleCommand, GetOpenIDConnectProviderCommand, GetRoleCommand, GetRolePolicyCommand, ListRolesCommand } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, GetOpenIDConnectProviderCommand, GetRoleCommand, GetRolePolicyCommand, ListRolesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNT } from '../../../src/emulator/index.js';
 import { startSetupWorld, type SetupWorld } from './setup_world.js';
@@ -198,7 +199,42 @@ describe('rolebridge setup aws with a caller that lacks IAM permissions', () => 
     expect(run.stderr).not.toContain('Could not check');
     expect(await iamWrites(world)).toEqual(['CreateUser', 'CreateAccessKey', 'CreateUser', 'PutUserPolicy', 'CreateAccessKey']);
   });
+  it('as an assumed-role session (SSO, CI), checks the role\'s own permissions and names what it lacks', async () => {
+    const ops = await world.createUser('ops', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] });
+    await world.iam.send(
+      new CreateRoleCommand({
+        RoleName: 'platform-admin',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/ops` }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
+    await world.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'platform-admin',
+        PolicyName: 'iam-but-no-roles',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+            { Effect: 'Deny', Action: 'iam:CreateRole', Resource: '*' },
+          ],
+        }),
+      }),
+    );
+    const sts = new STSClient({ endpoint: world.emulator.url, region: 'us-east-1', credentials: ops, maxAttempts: 1 });
+    const session = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/platform-admin`, RoleSessionName: 'alice' }))).Credentials!;
+    sts.destroy();
+    const run = await world.runSetup(
+      [...ETL_ARGS, '--yes'],
+      world.env({ accessKeyId: session.AccessKeyId!, secretAccessKey: session.SecretAccessKey!, sessionToken: session.SessionToken! }),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`arn:aws:sts::${ACCOUNT}:assumed-role/platform-admin/alice may not make the changes set-up needs. Missing IAM permissions: iam:CreateRole.`);
+  });
 });
+
 
 describe('rolebridge setup aws, interrupted', () => {
   let world: SetupWorld;

@@ -32,7 +32,7 @@ export interface SetupWorld {
   /** The admin's IAM client (account root keys). */
   iam: IAMClient;
   /** Environment for the CLI: emulator endpoint, credentials, server token, no user AWS config. */
-  env(credentials?: { accessKeyId: string; secretAccessKey: string }): Record<string, string>;
+  env(credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): Record<string, string>;
   runSetup(args: readonly string[], env?: Record<string, string>): Promise<CliRun>;
   /** An IAM user with only `policy` (or none) and its access keys. */
   createUser(name: string, policy?: Record<string, unknown>): Promise<{ accessKeyId: string; secretAccessKey: string }>;
@@ -75,7 +75,7 @@ export async function startSetupWorld(): Promise<SetupWorld> {
   const iam = new IAMClient({ endpoint: emulator.url, region: 'us-east-1', credentials: DEFAULT_ACCOUNT, maxAttempts: 1 });
   const home = mkdtempSync(join(tmpdir(), 'rolebridge-setup-home-'));
 
-  const env = (credentials = DEFAULT_ACCOUNT): Record<string, string> => ({
+  const env = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = DEFAULT_ACCOUNT): Record<string, string> => ({
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
     AWS_CONFIG_FILE: join(home, 'no-config'),
@@ -85,6 +85,7 @@ export async function startSetupWorld(): Promise<SetupWorld> {
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    ...(credentials.sessionToken === undefined ? {} : { AWS_SESSION_TOKEN: credentials.sessionToken }),
     ROLEBRIDGE_ADMIN_TOKEN: ADMIN_TOKEN,
     NO_COLOR: '1',
   });
