@@ -8,7 +8,14 @@ import { AwsError } from './aws_error.js';
  * CLI treat 503 as retryable (SDK v3 standard mode: 3 attempts with backoff) and then surface the
  * error, which is what a real regional outage looks like to them.
  */
-export const FAULT_ERRORS = ['Throttling', 'IDPCommunicationError', 'RegionDisabledException', 'ServiceUnavailable'] as const;
+export const FAULT_ERRORS = [
+  'Throttling',
+  'IDPCommunicationError',
+  'IDPRejectedClaim',
+  'PackedPolicyTooLarge',
+  'RegionDisabledException',
+  'ServiceUnavailable',
+] as const;
 export type FaultError = (typeof FAULT_ERRORS)[number];
 
 export interface Fault {
@@ -29,6 +36,13 @@ export function faultError(error: FaultError, accountId: string): AwsError {
         400,
         'The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached.',
       );
+    case 'IDPRejectedClaim':
+      // AWS's only verbatim sample is an OAuth 2.0 provider's ("graph.facebook.com: graph.facebook.com responded
+      // with HTTP/1.1 400 Bad Request", AWS-REFERENCE §1.6); this text follows the service model's description.
+      return new AwsError('IDPRejectedClaim', 403, 'The identity provider (IdP) reported that authentication failed, or the claim in the token has expired or has been explicitly revoked.');
+    case 'PackedPolicyTooLarge':
+      // Verbatim form from aws-actions/configure-aws-credentials#1898 and aws/containers-roadmap#2413 (AWS-REFERENCE §1.6).
+      return new AwsError('PackedPolicyTooLarge', 400, 'Packed size of session tags consumes 112% of allotted space.');
     case 'RegionDisabledException':
       return new AwsError(
         'RegionDisabledException',

@@ -247,6 +247,18 @@ const cases: Case[] = [
     check: (d) => expect(d.actual).toBe('us-east-1'),
   },
   {
+    name: 'IDPRejectedClaim',
+    arrange: async (w) => ({ connection: connectionFor(await createRole(w, nextRole(), trustPolicy(w))), fault: { action: 'AssumeRoleWithWebIdentity', error: 'IDPRejectedClaim' } }),
+    code: 'idp_rejected_claim',
+    check: (d) => expect(d.actual).toContain('explicitly revoked'),
+  },
+  {
+    name: 'PackedPolicyTooLarge',
+    arrange: async (w) => ({ connection: connectionFor(await createRole(w, nextRole(), trustPolicy(w))), fault: { action: 'AssumeRoleWithWebIdentity', error: 'PackedPolicyTooLarge' } }),
+    code: 'packed_policy_too_large',
+    check: (d) => expect(d.actual).toBe('112%'),
+  },
+  {
     name: 'Throttling',
     arrange: async (w) => ({ connection: connectionFor(await createRole(w, nextRole(), trustPolicy(w))), fault: { action: 'AssumeRoleWithWebIdentity', error: 'Throttling' } }),
     code: 'sts_throttled',
