@@ -1,6 +1,7 @@
 import type { ContextValue } from './authorization_request.js';
 import { arnMatcher } from './arn.js';
 import { lookupContext } from './context_lookup.js';
+import { compileGlob, globMatches } from './wildcard_matcher.js';
 
 export type RequestContext = Readonly<Record<string, ContextValue>>;
 
@@ -33,37 +34,40 @@ export function variableMatcher(template: string, mode: VariableMode): Contextua
   const tokens = tokenize(template);
   return (value, context) => {
     if (mode === 'arn') {
-      const resolved = resolve(tokens, context, (token) => token.char);
+      const resolved = resolve(tokens, context);
       return resolved === undefined ? undefined : arnMatcher(resolved)(value);
     }
     if (mode === 'like') {
-      const source = resolve(tokens, context, (token) => (token.char === '*' ? '.*' : '.'), escapeRegex);
-      return source === undefined ? undefined : new RegExp(`^${source}$`, 's').test(value);
+      const parts = resolveParts(tokens, context);
+      return parts === undefined ? undefined : globMatches(compileGlob(parts), value);
     }
-    const resolved = resolve(tokens, context, (token) => token.char);
+    const resolved = resolve(tokens, context);
     if (resolved === undefined) return undefined;
     return mode === 'equals' ? value === resolved : value.toLowerCase() === resolved.toLowerCase();
   };
 }
 
-function resolve(
-  tokens: readonly Token[],
-  context: RequestContext,
-  wildcard: (token: { char: '*' | '?' }) => string,
-  literal: (text: string) => string = (text) => text,
-): string | undefined {
-  let result = '';
+/** The value as text, wildcards written as the characters they are (for equality and ARN matching). */
+function resolve(tokens: readonly Token[], context: RequestContext): string | undefined {
+  const parts = resolveParts(tokens, context);
+  if (parts === undefined) return undefined;
+  return parts.map((part) => part.text).join('');
+}
+
+/** Glob parts: the policy's own text keeps its wildcards, substituted values and ${*} ${?} ${$} are literal. */
+function resolveParts(tokens: readonly Token[], context: RequestContext): Array<{ text: string; wildcards: boolean }> | undefined {
+  const parts: Array<{ text: string; wildcards: boolean }> = [];
   for (const token of tokens) {
-    if (token.kind === 'text') result += literal(token.text);
-    else if (token.kind === 'wildcard') result += wildcard(token);
+    if (token.kind === 'text') parts.push({ text: token.text, wildcards: false });
+    else if (token.kind === 'wildcard') parts.push({ text: token.char, wildcards: true });
     else {
       const found = lookupContext(context, token.key, token.lowerKey);
       const value = typeof found === 'string' ? found : token.fallback;
       if (value === undefined) return undefined;
-      result += literal(value);
+      parts.push({ text: value, wildcards: false });
     }
   }
-  return result;
+  return parts;
 }
 
 function tokenize(template: string): Token[] {
@@ -100,6 +104,3 @@ function tokenize(template: string): Token[] {
   return tokens;
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
