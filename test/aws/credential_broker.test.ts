@@ -82,7 +82,20 @@ describe('createCredentialBroker', () => {
     const denied = new StsCallError({ operation: 'AssumeRole', step: 1, roleArn: 'r', stsCode: 'AccessDenied', stsMessage: 'User: x is not authorized to perform: sts:AssumeRole on resource: r' });
     const broker = createCredentialBroker({ tokenSource: f.tokenSource, runChain: async () => { throw denied; }, now: f.clock });
     await expect(broker.getCredentials(workload, connection)).rejects.toMatchObject({ code: 'access_denied', status: 403 });
-    expect(broker.health().status).toBe('degraded');
+    // A refused role is its tenant's problem: it does not make the server's STS health degraded…
+    expect(broker.health().status).toBe('ok');
+  });
+
+  it('reports STS outages as degraded health until a success', async () => {
+    const f = fakes();
+    let down = true;
+    const outage = new StsCallError({ operation: 'AssumeRoleWithWebIdentity', step: 0, roleArn: 'r', stsCode: 'ServiceUnavailable', stsMessage: 'Service is unavailable.', httpStatus: 503 });
+    const broker = createCredentialBroker({ tokenSource: f.tokenSource, runChain: async (c, i) => { if (down) throw outage; return f.runChain(c, i); }, now: f.clock, errorCooldownMs: 0 });
+    await expect(broker.getCredentials(workload, connection)).rejects.toMatchObject({ code: 'sts_unavailable', status: 503 });
+    expect(broker.health()).toMatchObject({ status: 'degraded', lastFailure: { error: outage } });
+    down = false;
+    await broker.getCredentials(workload, connection);
+    expect(broker.health().status).toBe('ok');
   });
 
   it('tells the exchange listener the jti and session name, never credentials', async () => {

@@ -5,7 +5,9 @@ import { CredentialCache, type Expiring } from '../../src/aws/index.js';
 const MINUTE = 60_000;
 
 /** A controllable clock and a loader that counts its calls and can be told to fail or wait. */
-function harness(options: { refreshAheadMs?: number; errorCooldownMs?: number; refreshRetryMs?: number; maxEntries?: number } = {}) {
+function harness(
+  options: { refreshAheadMs?: number; errorCooldownMs?: number; refreshRetryMs?: number; maxEntries?: number; isOutage?: (error: unknown) => boolean } = {},
+) {
   let now = 1_000_000;
   let calls = 0;
   let failWith: Error | undefined;
@@ -110,6 +112,21 @@ describe('CredentialCache', () => {
     h.advance(1_000);
     expect(await h.cache.get('k', h.load)).toMatchObject({ outcome: 'miss' });
     expect(h.cache.health()).toMatchObject({ status: 'ok', servingStale: 0 });
+  });
+
+  it('counts only outage-type failures against health', async () => {
+    const h = harness({ isOutage: (error) => (error as Error).message === 'down' });
+    await h.cache.get('k', h.load);
+    h.fail(new Error('refused'));
+    h.advance(56 * MINUTE);
+    await h.cache.get('k', h.load);
+    await settle();
+    expect(h.cache.health()).toEqual({ status: 'ok', servingStale: 1 });
+    h.fail(new Error('down'));
+    h.advance(10_000);
+    await h.cache.get('k', h.load);
+    await settle();
+    expect(h.cache.health()).toMatchObject({ status: 'degraded', servingStale: 1 });
   });
 
   it('reports ok health before any failure', () => {

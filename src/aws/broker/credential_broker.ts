@@ -1,4 +1,5 @@
 import { ForbiddenError } from '../../core/index.js';
+import { StsCallError } from '../sts_call_error.js';
 import type { TemporaryCredentials } from '../temporary_credentials.js';
 import type { BrokerConnection } from './broker_connection.js';
 import { noBrokerMetrics, type BrokerMetrics } from './broker_metrics.js';
@@ -54,7 +55,8 @@ interface CachedSession {
 export function createCredentialBroker<W extends BrokerWorkload = BrokerWorkload>(options: CredentialBrokerOptions<W>): CredentialBroker<W> {
   const metrics = options.metrics ?? noBrokerMetrics;
   const runChain = options.runChain ?? createRoleChainRunner({ ...options.sts, onStsCall: metrics.stsCall });
-  const cache = new CredentialCache<CachedSession>(options);
+  // Only STS being unreachable or failing on its side degrades health; a refused role is reported to its caller.
+  const cache = new CredentialCache<CachedSession>({ isOutage: (error) => error instanceof StsCallError && error.transient, ...options });
   // Hashing the key costs more than the whole cache hit; callers that reuse their workload and
   // connection objects (the server's lookups do) pay it once.
   const keys = new WeakMap<BrokerConnection, WeakMap<W, string>>();

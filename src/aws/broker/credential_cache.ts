@@ -21,20 +21,33 @@ export interface CredentialCacheOptions {
   refreshRetryMs?: number;
   /** Bound on entries; expired ones go first, then the oldest (default 10,000). */
   maxEntries?: number;
+  /**
+   * Which load failures mean the source is down (default: all). Only those make health
+   * `degraded`: one tenant's refused role is that tenant's problem, not the server's.
+   */
+  isOutage?: (error: unknown) => boolean;
 }
 
 interface Entry<T> {
   current?: Expiring<T>;
   inflight?: Promise<Expiring<T>>;
   /** The last load failure since the last success. */
-  failure?: { error: unknown; at: number };
+  failure?: LoadFailure;
+}
+
+interface LoadFailure {
+  error: unknown;
+  at: number;
+  outage: boolean;
 }
 
 /** What `/readyz` detail and metrics report about the loads behind the cache. */
 export interface CacheHealth {
+  /** `degraded` while the source is down: the last outage-type failure has not been followed by a success. */
   status: 'ok' | 'degraded';
-  /** Entries served from cache while their refresh keeps failing. */
+  /** Entries served from cache while their refresh keeps failing (for any reason). */
   servingStale: number;
+  /** The last outage-type failure. */
   lastFailure?: { error: unknown; at: number };
 }
 
@@ -51,9 +64,10 @@ export class CredentialCache<T> {
   private readonly errorCooldownMs: number;
   private readonly refreshRetryMs: number;
   private readonly maxEntries: number;
+  private readonly isOutage: (error: unknown) => boolean;
   private lastFailure: { error: unknown; at: number } | undefined;
-  /** Whether the most recent load anywhere failed: a success clears it, so recovery needs no restart. */
-  private lastLoadFailed = false;
+  /** Whether the source is down: set by an outage-type failure, cleared by any success, so recovery needs no restart. */
+  private sourceDown = false;
 
   constructor(options: CredentialCacheOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -61,6 +75,7 @@ export class CredentialCache<T> {
     this.errorCooldownMs = options.errorCooldownMs ?? 1_000;
     this.refreshRetryMs = options.refreshRetryMs ?? 5_000;
     this.maxEntries = options.maxEntries ?? 10_000;
+    this.isOutage = options.isOutage ?? (() => true);
   }
 
   async get(key: string, load: () => Promise<Expiring<T>>): Promise<{ value: T; expiresAt: number; outcome: CacheOutcome }> {
@@ -87,11 +102,15 @@ export class CredentialCache<T> {
   health(): CacheHealth {
     const now = this.now();
     let servingStale = 0;
+    let staleForOutage = false;
     for (const entry of this.entries.values()) {
-      if (entry.failure && entry.current && entry.current.expiresAt > now) servingStale += 1;
+      if (entry.failure && entry.current && entry.current.expiresAt > now) {
+        servingStale += 1;
+        staleForOutage ||= entry.failure.outage;
+      }
     }
     return {
-      status: this.lastLoadFailed || servingStale > 0 ? 'degraded' : 'ok',
+      status: this.sourceDown || staleForOutage ? 'degraded' : 'ok',
       servingStale,
       ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}),
     };
@@ -112,13 +131,15 @@ export class CredentialCache<T> {
         const loaded = await load();
         entry.current = loaded;
         delete entry.failure;
-        this.lastLoadFailed = false;
+        this.sourceDown = false;
         return loaded;
       } catch (error) {
-        const failure = { error, at: this.now() };
+        const failure: LoadFailure = { error, at: this.now(), outage: this.isOutage(error) };
         entry.failure = failure;
-        this.lastFailure = failure;
-        this.lastLoadFailed = true;
+        if (failure.outage) {
+          this.lastFailure = { error, at: failure.at };
+          this.sourceDown = true;
+        }
         if (!entry.current || entry.current.expiresAt <= failure.at) delete entry.current;
         throw error;
       } finally {
