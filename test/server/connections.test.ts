@@ -54,6 +54,31 @@ describe('connections, verified through the AWS emulator', () => {
     expect(audit.body.events.at(-1)).toMatchObject({ target: 'athena', details: { verified: true, jti: verification.jti } });
   });
 
+  it('sends the durations, ExternalId and session policy it stores (seen in the emulator\'s CloudTrail events)', async () => {
+    const sessionPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'athena:*', Resource: '*' }] };
+    const body = {
+      ...twoHopConnection(world, 'with-settings'),
+      durationSeconds: 7200,
+      sessionPolicy,
+      chain: [{ roleArn: PARTNER_ROLE_ARN, externalId: EXTERNAL_ID, durationSeconds: 1800, sessionName: 'partner-session' }],
+    };
+    const created = await world.api<CreatedConnection>('POST', '/api/v1/tenants/acme/connections', body);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ durationSeconds: 7200, sessionPolicy });
+    const events = await world.stsEvents();
+    const webIdentity = events.filter((e) => e.eventName === 'AssumeRoleWithWebIdentity').at(-1)!;
+    const hop = events.filter((e) => e.eventName === 'AssumeRole').at(-1)!;
+    expect(webIdentity.requestParameters).toMatchObject({ roleArn: FIRST_ROLE_ARN, durationSeconds: '7200' });
+    expect(webIdentity.requestParameters).not.toHaveProperty('policy'); // the policy narrows the last step only
+    expect(hop.requestParameters).toMatchObject({
+      roleArn: PARTNER_ROLE_ARN,
+      roleSessionName: 'partner-session',
+      externalId: EXTERNAL_ID,
+      durationSeconds: '1800',
+      policy: JSON.stringify(sessionPolicy),
+    });
+  });
+
   it('refuses a wrong ExternalId with 422 role_not_assumable carrying STS\'s code and message, and saves nothing', async () => {
     const body = { ...twoHopConnection(world, 'wrong-external-id'), chain: [{ roleArn: PARTNER_ROLE_ARN, externalId: 'not-the-agreed-id' }] };
     const refused = await world.api<ErrorAnswer>('POST', '/api/v1/tenants/acme/connections', body);
