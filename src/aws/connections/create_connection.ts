@@ -1,4 +1,4 @@
-import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError } from '../../core/index.js';
+import { ConflictError, InvalidInputError, NotFoundError, RolebridgeError, UnprocessableError } from '../../core/index.js';
 import type { ConnectionRecord, Repositories, Store, WorkloadRecord } from '../../store/index.js';
 import type { RoleChainRunner } from '../broker/role_chain.js';
 import type { TokenSource } from '../broker/token_source.js';
@@ -57,12 +57,18 @@ export async function createConnection(
     try {
       verification = await verifyConnection(brokerConnectionOf(record), workload, deps);
     } catch (error) {
-      const details = error instanceof UnprocessableError ? error.details ?? {} : {};
+      const details = error instanceof RolebridgeError ? error.details ?? {} : {};
       await store.audit.record({
         ...audit,
         action: 'connection.verification_failed',
         outcome: 'failure',
-        details: { roleArn: settings.roleArn, workload: workload.id, stsCode: details.stsCode ?? null, step: details.step ?? null },
+        details: {
+          roleArn: settings.roleArn,
+          workload: workload.id,
+          code: error instanceof RolebridgeError ? error.code : 'internal_error',
+          stsCode: details.stsCode ?? null,
+          step: details.step ?? null,
+        },
       });
       throw error;
     }
