@@ -4,7 +4,13 @@ import type { SetupCallInput } from './setup_change.js';
 export function awsCliCommand(call: SetupCallInput): string {
   switch (call.operation) {
     case 'CreateOpenIDConnectProvider':
-      return command('create-open-id-connect-provider', ['--url', call.input.Url, '--client-id-list', ...call.input.ClientIDList]);
+      return command('create-open-id-connect-provider', [
+        '--url',
+        call.input.Url,
+        '--client-id-list',
+        ...call.input.ClientIDList,
+        ...(call.input.ThumbprintList === undefined ? [] : ['--thumbprint-list', ...call.input.ThumbprintList]),
+      ]);
     case 'AddClientIDToOpenIDConnectProvider':
       return command('add-client-id-to-open-id-connect-provider', [
         '--open-id-connect-provider-arn',

@@ -12,6 +12,8 @@ export interface DesiredSetup {
   accountId: string;
   issuerUrl: string;
   audience: string;
+  /** For a new provider: the issuer host's certificate thumbprint (see issuer_thumbprint.ts), when known. */
+  thumbprints?: string[];
   roleName: string;
   /** rolebridge's web-identity trust statement, with its `Rolebridge…` Sid. */
   trustStatement: PolicyStatementJson;
@@ -69,7 +71,11 @@ function providerChange(desired: DesiredSetup, state: AccountState): SetupChange
   if (state.provider === undefined) {
     return change(arn, `Create the OIDC identity provider for ${desired.issuerUrl} (client id ${desired.audience})`, {
       operation: 'CreateOpenIDConnectProvider',
-      input: { Url: desired.issuerUrl, ClientIDList: [desired.audience] },
+      input: {
+        Url: desired.issuerUrl,
+        ClientIDList: [desired.audience],
+        ...(desired.thumbprints === undefined ? {} : { ThumbprintList: desired.thumbprints }),
+      },
     });
   }
   const call: SetupCallInput = {

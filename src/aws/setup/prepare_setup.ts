@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../core/index.js';
 import type { PermissionParameters, PolicyStatementJson } from '../../policy/index.js';
 import { awsErrorCode, awsErrorMessage } from './aws_error_code.js';
 import type { AwsSetupClients } from './aws_setup_clients.js';
+import { issuerThumbprint } from './issuer_thumbprint.js';
 import { checkPermissions, permissionNeeds, type CallerIdentity, type PermissionCheck } from './check_permissions.js';
 import { permissionPolicyForTemplates } from './permission_policy_for_templates.js';
 import { planSetup, type DesiredSetup } from './plan_setup.js';
@@ -60,6 +61,10 @@ export async function prepareSetup(api: RolebridgeApiClient, aws: AwsSetupClient
     roleName: request.roleName,
     ...(request.chain === undefined ? {} : { chainRoleArn: request.chain.roleArn }),
   });
+  if (reading.state.provider === undefined) {
+    const thumbprint = await issuerThumbprint(tenant.issuer);
+    if (thumbprint !== undefined) desired.thumbprints = [thumbprint];
+  }
   // With reads denied the state is unknown: plan as for an empty account, which needs the most.
   const changes = planSetup(desired, reading.denied.length > 0 ? {} : reading.state);
   const needs = permissionNeeds(changes);

@@ -13,7 +13,7 @@ export type ChangeStatus = 'planned' | 'applied' | 'unchanged' | 'skipped';
 
 /** The SDK input of each operation, exactly as sent (documents as JSON text). */
 export type SetupCallInput =
-  | { operation: 'CreateOpenIDConnectProvider'; input: { Url: string; ClientIDList: string[] } }
+  | { operation: 'CreateOpenIDConnectProvider'; input: { Url: string; ClientIDList: string[]; ThumbprintList?: string[] } }
   | { operation: 'AddClientIDToOpenIDConnectProvider'; input: { OpenIDConnectProviderArn: string; ClientID: string } }
   | { operation: 'CreateRole'; input: { RoleName: string; AssumeRolePolicyDocument: string; Description?: string } }
   | { operation: 'UpdateAssumeRolePolicy'; input: { RoleName: string; PolicyDocument: string } }

@@ -280,6 +280,7 @@ async function resolveInputs(flags: SetupFlags, output: Writable): Promise<Setup
   };
   // Connection names are [a-z0-9-]{1,63}; role names allow more.
   inputs.connection = flags.connection ?? inputs.roleName.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63);
+  if (!/^[\w+=,.@-]{1,64}$/.test(inputs.roleName)) throw usageError(`--role-name must be 1–64 of letters, digits and + = , . @ _ - (IAM's rule); got ${inputs.roleName}`);
   const unknown = inputs.permissions.filter((name) => !(PERMISSION_TEMPLATES as readonly string[]).includes(name));
   if (unknown.length > 0) throw usageError(`unknown permission template ${unknown.join(', ')} (known: ${PERMISSION_TEMPLATES.join(', ')})`);
   inputs.parameters = await templateParameters(inputs.permissions, parseParams(flags.param), inputs.region, output);

@@ -153,6 +153,10 @@ describe('rolebridge setup aws, end to end against the emulator and a real serve
     const roles = await world.iam.send(new ListRolesCommand({}));
     expect(roles.Roles!.map((role) => role.RoleName)).not.toContain('unapproved');
 
+    const badName = await world.runSetup(['--tenant', 'acme', '--token-config', 'aws', '--role-name', "o'brien", '--tenant-wide', '--dry-run']);
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toContain("--role-name must be 1–64 of letters, digits and + = , . @ _ - (IAM's rule); got o'brien");
+
     const parameter = await world.runSetup([...ETL_ARGS, '--permissions', 'athena', '--dry-run']);
     expect(parameter.code).toBe(2);
     expect(parameter.stderr).toContain('--param resultsBucket=');
