@@ -21,6 +21,8 @@ export interface Config {
   jwksMaxAgeSeconds: number;
   /** Scheduled signing-key rotation interval. */
   keyRotationIntervalSeconds: number;
+  /** How often the doctor re-tests every connection (drift watch); 0 turns it off. */
+  driftWatchIntervalSeconds: number;
   logLevel: string;
 }
 
@@ -111,6 +113,9 @@ export function loadConfig(env: Environment = process.env, overrides: Partial<Co
     keyRotationIntervalSeconds:
       overrides.keyRotationIntervalSeconds ??
       parseInteger('ROLEBRIDGE_KEY_ROTATION_DAYS', env.ROLEBRIDGE_KEY_ROTATION_DAYS, 30, 1, 3650) * 86_400,
+    driftWatchIntervalSeconds:
+      overrides.driftWatchIntervalSeconds ??
+      parseInteger('ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS', env.ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS, 3600, 0, 30 * 86_400),
     logLevel: overrides.logLevel ?? env.ROLEBRIDGE_LOG_LEVEL ?? 'info',
   };
 }

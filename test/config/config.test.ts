@@ -13,6 +13,7 @@ describe('configuration', () => {
       masterKey: undefined,
       features: { awsDatabaseIamAuth: false },
       dataDir: './.rolebridge',
+      driftWatchIntervalSeconds: 3600,
     });
   });
 
@@ -39,6 +40,7 @@ describe('configuration', () => {
     [{ ROLEBRIDGE_DATABASE_URL: 'mysql://x' }, 'ROLEBRIDGE_DATABASE_URL'],
     [{ ROLEBRIDGE_MASTER_KEY: 'c2hvcnQ=' }, 'ROLEBRIDGE_MASTER_KEY'],
     [{ PORT: 'eighty' }, 'PORT'],
+    [{ ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS: '-1' }, 'ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS'],
     [{ ROLEBRIDGE_FEATURE_AWS_DATABASE_IAM_AUTH: 'maybe' }, 'ROLEBRIDGE_FEATURE_AWS_DATABASE_IAM_AUTH'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(expect.objectContaining({ code: 'invalid_configuration', details: { variable } }));
