@@ -1,10 +1,23 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthenticatedError } from '../core/index.js';
-import { hashSecret, type ApiKeyRecord, type Store, type WorkloadRecord } from '../store/index.js';
+import { fromTimestamp, hashSecret, type ApiKeyRecord, type Store, type WorkloadRecord } from '../store/index.js';
+import { grantOf, SETUP_SESSION_PREFIX, type SetupGrant } from './setup_codes.js';
 
 export type Principal =
   | { kind: 'admin'; apiKey: Pick<ApiKeyRecord, 'id' | 'name' | 'role' | 'tenantId'> }
-  | { kind: 'workload'; workload: WorkloadRecord };
+  | { kind: 'workload'; workload: WorkloadRecord }
+  | { kind: 'setup'; setup: SetupGrant };
+
+/**
+ * What a route that opts into set-up sessions acts on, read from its query or body. Each value given must be
+ * the session's own: its token config, its scope pin, its connection pin (and an existing connection must use
+ * the session's token config).
+ */
+export interface SetupAccess {
+  tokenConfig?: (request: FastifyRequest) => string | undefined;
+  scope?: (request: FastifyRequest) => string | undefined;
+  connection?: (request: FastifyRequest) => string | undefined;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,11 +33,22 @@ function bearerToken(request: FastifyRequest): string {
   return match[1] as string;
 }
 
-/** The audit actor string for a request: `admin:<key id>` or `workload:<id>`. */
+/** The audit actor string for a request: `admin:<key id>`, `workload:<id>` or `setup:<code id>`. */
 export function actorOf(request: FastifyRequest): string {
   const principal = request.principal;
   if (!principal) return 'anonymous';
-  return principal.kind === 'admin' ? `admin:${principal.apiKey.id}` : `workload:${principal.workload.id}`;
+  switch (principal.kind) {
+    case 'admin':
+      return `admin:${principal.apiKey.id}`;
+    case 'workload':
+      return `workload:${principal.workload.id}`;
+    case 'setup':
+      return `setup:${principal.setup.codeId}`;
+  }
+}
+
+function setupScopeForbidden(message: string): ForbiddenError {
+  return new ForbiddenError('setup_scope_forbidden', message);
 }
 
 interface CacheEntry<T> {
@@ -69,7 +93,11 @@ export class Authenticator {
   readonly requireAdmin = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const hash = hashSecret(bearerToken(request));
     const key = await this.cached(this.adminCache, hash, () => this.store.apiKeys.findBySecretHash(hash));
-    if (!key || key.revokedAt !== null) throw new UnauthenticatedError('invalid_credentials', 'The admin API key is not valid.');
+    if (!key || key.revokedAt !== null) {
+      // A live set-up session is a real credential used out of its scope: say so rather than "not valid".
+      if (await this.liveSetupSession(request, hash)) throw setupScopeForbidden('A set-up session may not call this route; it only reaches what `rolebridge setup aws` needs.');
+      throw new UnauthenticatedError('invalid_credentials', 'The admin API key is not valid.');
+    }
     if (key.role !== 'admin' && request.method !== 'GET' && request.method !== 'HEAD') {
       throw new ForbiddenError('forbidden', `API key '${key.name}' has role '${key.role}', which may only read.`);
     }
@@ -79,6 +107,59 @@ export class Authenticator {
     }
     request.principal = { kind: 'admin', apiKey: { id: key.id, name: key.name, role: key.role, tenantId: key.tenantId } };
   };
+
+  /**
+   * preHandler for the few routes guided set-up needs: an admin key exactly as `requireAdmin`, or a set-up
+   * session (from an exchanged set-up code) limited to its tenant, token config and pins. Routes opt in one by
+   * one; every other route keeps `requireAdmin`, which refuses sessions with 403 `setup_scope_forbidden`.
+   */
+  requireAdminOrSetup(access: SetupAccess = {}): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+    return async (request, reply) => {
+      const token = bearerToken(request);
+      const grant = token.startsWith(SETUP_SESSION_PREFIX) ? await this.setupSession(hashSecret(token)) : undefined;
+      if (grant === undefined) return this.requireAdmin(request, reply);
+      await this.checkSetupAccess(request, grant, access);
+      request.principal = { kind: 'setup', setup: grant };
+    };
+  }
+
+  /** The grant of a set-up session token; 401 when it is unknown or has expired. */
+  private async setupSession(hash: string): Promise<SetupGrant | undefined> {
+    const record = await this.store.setupCodes.findBySessionHash(hash);
+    if (record === undefined) return undefined;
+    if (record.sessionExpiresAt === null || fromTimestamp(record.sessionExpiresAt) <= this.now()) {
+      throw new UnauthenticatedError('setup_session_expired', 'The set-up session has expired; ask your platform for a new set-up code.');
+    }
+    return grantOf(record);
+  }
+
+  private async liveSetupSession(request: FastifyRequest, hash: string): Promise<boolean> {
+    if (!request.headers.authorization?.includes(SETUP_SESSION_PREFIX)) return false;
+    const record = await this.store.setupCodes.findBySessionHash(hash);
+    return record?.sessionExpiresAt != null && fromTimestamp(record.sessionExpiresAt) > this.now();
+  }
+
+  private async checkSetupAccess(request: FastifyRequest, grant: SetupGrant, access: SetupAccess): Promise<void> {
+    const tenant = (request.params as Record<string, unknown> | undefined)?.tenant;
+    if (tenant !== grant.tenantId) throw setupScopeForbidden(`This set-up session is for tenant '${grant.tenantId}' only.`);
+    const tokenConfig = access.tokenConfig?.(request);
+    if (tokenConfig !== undefined && tokenConfig !== grant.tokenConfig) {
+      throw setupScopeForbidden(`This set-up session is for token config '${grant.tokenConfig}' only.`);
+    }
+    const scope = access.scope?.(request);
+    if (scope !== undefined && grant.scope !== null && scope !== grant.scope) {
+      throw setupScopeForbidden(`This set-up session is pinned to scope '${grant.scope}'.`);
+    }
+    const connection = access.connection?.(request);
+    if (connection === undefined) return;
+    if (grant.connection !== null && connection !== grant.connection) {
+      throw setupScopeForbidden(`This set-up session is pinned to connection '${grant.connection}'.`);
+    }
+    const existing = await this.store.connections.find(grant.tenantId, connection);
+    if (existing !== undefined && existing.tokenConfig !== grant.tokenConfig) {
+      throw setupScopeForbidden(`Connection '${connection}' uses another token config than this set-up session's '${grant.tokenConfig}'.`);
+    }
+  }
 
   /** preHandler for workload routes: the bearer is a workload secret of a live workload. */
   readonly requireWorkload = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {

@@ -19,6 +19,12 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         securitySchemes: {
           adminToken: { type: 'http', scheme: 'bearer', description: 'An admin API key (ROLEBRIDGE_ADMIN_TOKEN or one issued later).' },
           workloadSecret: { type: 'http', scheme: 'bearer', description: 'The secret returned once when the workload was created.' },
+          setupCode: { type: 'http', scheme: 'bearer', description: 'A single-use set-up code (`rbs_…`) from POST /tenants/{t}/setup-codes; exchanged once.' },
+          setupSession: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A set-up session token (`rbss_…`) from POST /setup-sessions: only the routes guided set-up needs, for one tenant and token config.',
+          },
         },
       },
       tags: [
@@ -27,6 +33,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'tenants', description: 'Tenants, token configs, workloads and signing keys' },
         { name: 'workload', description: 'Called by workloads with their secret' },
         { name: 'connections', description: 'Customer AWS roles and their tests' },
+        { name: 'setup', description: 'Single-use set-up codes for a customer\'s `rolebridge setup aws`' },
         { name: 'policy', description: 'IAM policy simulation and lint' },
         { name: 'audit', description: 'Audit log' },
       ],

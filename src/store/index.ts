@@ -8,6 +8,7 @@ export type { ConnectionRecord, ConnectionHopRecord } from './connections.js';
 export { ConnectionTestRepository, type ConnectionTestRecord, type NewConnectionTest } from './connection_tests.js';
 export type { SigningKeyRecord } from './signing_keys.js';
 export type { ApiKeyRecord, ApiKeyRole } from './api_keys.js';
+export type { SetupCodeRecord, NewSetupCode, SetupCodeExchange } from './setup_codes.js';
 export type { AuditEvent, NewAuditEvent, AuditQuery } from './audit_log.js';
 export { hashSecret } from './secret_hash.js';
 export { toTimestamp, fromTimestamp } from './clock.js';

@@ -75,6 +75,25 @@ export interface AuditEventsTable {
   details: string;
 }
 
+/** A single-use set-up code and, once exchanged, its set-up session (migration 004). Secrets only as SHA-256 hex. */
+export interface SetupCodesTable {
+  id: string;
+  tenant_id: string;
+  token_config: string;
+  /** Optional pin: `workload:<id>`, `deployment:<d>[,component:<c>]` or `tenant`. */
+  scope: string | null;
+  /** Optional pin: the connection name set-up may create. */
+  connection: string | null;
+  code_hash: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  /** Set once, atomically, when the code is exchanged; a used code never works again. */
+  used_at: string | null;
+  session_hash: string | null;
+  session_expires_at: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   signing_keys: SigningKeysTable;
@@ -82,4 +101,5 @@ export interface Database {
   workloads: WorkloadsTable;
   api_keys: ApiKeysTable;
   audit_events: AuditEventsTable;
+  setup_codes: SetupCodesTable;
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { ApiKeyRepository } from './api_keys.js';
 import { AuditLog } from './audit_log.js';
 import { ConnectionRepository } from './connections.js';
+import { SetupCodeRepository } from './setup_codes.js';
 import { SigningKeyRepository } from './signing_keys.js';
 import { migrateToLatest, openDatabase, type DialectName } from './open_database.js';
 import type { Database } from './schema.js';
@@ -18,6 +19,7 @@ export class Repositories {
   readonly audit: AuditLog;
   readonly connections: ConnectionRepository;
   readonly signingKeys: SigningKeyRepository;
+  readonly setupCodes: SetupCodeRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -27,6 +29,7 @@ export class Repositories {
     this.audit = new AuditLog(db);
     this.connections = new ConnectionRepository(db);
     this.signingKeys = new SigningKeyRepository(db);
+    this.setupCodes = new SetupCodeRepository(db);
   }
 }
 

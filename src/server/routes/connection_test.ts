@@ -81,7 +81,7 @@ export function registerConnectionTestRoutes(app: FastifyInstance, ctx: RouteCon
   app.post<{ Params: { tenant: string; connection: string }; Body: ConnectionTestRequest | undefined }>(
     '/api/v1/tenants/:tenant/connections/:connection/test',
     {
-      preHandler: ctx.auth.requireAdmin,
+      preHandler: ctx.auth.requireAdminOrSetup({ connection: (request) => (request.params as { connection: string }).connection }),
       schema: {
         tags: ['connections'],
         summary: 'Test a connection: every step of the exchange, a diagnosis of what fails, and probes the role must refuse',
@@ -91,7 +91,7 @@ export function registerConnectionTestRoutes(app: FastifyInstance, ctx: RouteCon
           'A negative verdict is a 200 with `ok: false` and a `diagnosis`: stable code, cause, the setting at fault, actual and expected values, ' +
           'the fix and, for trust problems, the corrected statement. With `trustPolicy` the doctor names the failing statement and condition; ' +
           'without it, it says what it inferred and how to confirm. Every run is audited (probes by session name) and kept in the history.',
-        security: [{ adminToken: [] }],
+        security: [{ adminToken: [] }, { setupSession: [] }],
         params: { type: 'object', required: ['tenant', 'connection'], properties: { tenant: name, connection: name } },
         body: {
           type: ['object', 'null'],

@@ -57,6 +57,7 @@ const createdConnectionSchema = {
       properties: {
         attempts: { type: 'integer' },
         jti: { type: 'string' },
+        workload: { type: 'string', description: 'The workload whose token proved the exchange' },
         steps: {
           type: 'array',
           items: {
@@ -80,16 +81,21 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
   app.post<{ Params: { tenant: string }; Body: ConnectionInput }>(
     '/api/v1/tenants/:tenant/connections',
     {
-      preHandler: ctx.auth.requireAdmin,
+      preHandler: ctx.auth.requireAdminOrSetup({
+        tokenConfig: (request) => (request.body as ConnectionInput).tokenConfig,
+        connection: (request) => (request.body as ConnectionInput).name,
+      }),
       schema: {
         tags: ['connections'],
         summary: 'Bind a role (and optional AssumeRole hops); verified with a real exchange before it is saved',
         description:
-          'Unless `verify` is false, the server mints a token for `workload`, runs AssumeRoleWithWebIdentity and every hop, ' +
+          'Unless `verify` is false, the server mints a token for a workload of the tenant, runs AssumeRoleWithWebIdentity and every hop, ' +
           'retrying briefly while IAM changes propagate, and answers 422 `role_not_assumable` with STS\'s code and message when the role cannot be assumed. ' +
-          '`workload` is required for verification because trust policies pin the token subject. `verify: false` is recorded in the audit log. ' +
+          'Trust policies pin the token subject, so the token is the named `workload`\'s or, when none is named, that of the tenant\'s ' +
+          'workloads (oldest first, at most 5) the role admits first; a tenant without workloads gets 422 `no_workload_to_verify`. ' +
+          '`verify: false` is recorded in the audit log. ' +
           'Only ARNs, ids and settings are stored; AWS credentials never are.',
-        security: [{ adminToken: [] }],
+        security: [{ adminToken: [] }, { setupSession: [] }],
         params: tenantParams,
         body: {
           type: 'object',
@@ -104,7 +110,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
             durationSeconds: { type: 'integer', description: 'Web-identity session, 900–43200' },
             sessionPolicy: { anyOf: [{ type: 'object' }, { type: 'string' }], description: 'Session policy (document or JSON text) applied to the last step' },
             verify: { type: 'boolean', default: true },
-            workload: { type: 'string', maxLength: 100, description: 'The workload whose token verifies the connection' },
+            workload: { type: 'string', maxLength: 100, description: 'The workload whose token verifies the connection (default: the first of the tenant\'s workloads the role admits)' },
           },
         },
         response: {
@@ -127,6 +133,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
       const verification = created.verification && {
         attempts: created.verification.attempts,
         jti: created.verification.jti,
+        workload: created.verification.workload.id,
         steps: created.verification.steps.map((step) => ({ ...step, expiresAt: new Date(step.expiresAt).toISOString() })),
       };
       return reply.status(201).send({ ...created.connection, verification });
@@ -136,11 +143,11 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
   app.get<{ Params: { tenant: string } }>(
     '/api/v1/tenants/:tenant/connections',
     {
-      preHandler: ctx.auth.requireAdmin,
+      preHandler: ctx.auth.requireAdminOrSetup(),
       schema: {
         tags: ['connections'],
         summary: "The tenant's connections",
-        security: [{ adminToken: [] }],
+        security: [{ adminToken: [] }, { setupSession: [] }],
         params: tenantParams,
         response: {
           200: { type: 'object', properties: { connections: { type: 'array', items: connectionSchema } } },
@@ -160,11 +167,11 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
   app.get<{ Params: { tenant: string; connection: string } }>(
     '/api/v1/tenants/:tenant/connections/:connection',
     {
-      preHandler: ctx.auth.requireAdmin,
+      preHandler: ctx.auth.requireAdminOrSetup({ connection: (request) => (request.params as { connection: string }).connection }),
       schema: {
         tags: ['connections'],
         summary: 'One connection',
-        security: [{ adminToken: [] }],
+        security: [{ adminToken: [] }, { setupSession: [] }],
         params: connectionParams,
         response: { 200: connectionSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema },
       },

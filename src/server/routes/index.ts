@@ -8,6 +8,7 @@ import { registerHealthRoutes } from './health.js';
 import { registerIssuerPublicRoutes } from './issuer_public.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerPolicyRoutes } from './policy.js';
+import { registerSetupCodeRoutes } from './setup_codes.js';
 import { registerTenantRoutes } from './tenants.js';
 import { registerTokenRoutes } from './token.js';
 import { registerTokenConfigRoutes } from './token_configs.js';
@@ -31,4 +32,5 @@ export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext)
   registerCredentialRoutes,
   registerDbAuthRoutes,
   registerPolicyRoutes,
+  registerSetupCodeRoutes,
 ];

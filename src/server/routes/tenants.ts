@@ -36,11 +36,11 @@ export function registerTenantRoutes(app: FastifyInstance, ctx: RouteContext): v
   app.get<{ Params: { tenant: string } }>(
     '/api/v1/tenants/:tenant',
     {
-      preHandler: ctx.auth.requireAdmin,
+      preHandler: ctx.auth.requireAdminOrSetup(),
       schema: {
         tags: ['tenants'],
         summary: 'A tenant and its issuer URL',
-        security: [{ adminToken: [] }],
+        security: [{ adminToken: [] }, { setupSession: [] }],
         params: tenantParams,
         response: { 200: tenantSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema },
       },

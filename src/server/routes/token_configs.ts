@@ -45,11 +45,11 @@ export function registerTokenConfigRoutes(app: FastifyInstance, ctx: RouteContex
   app.get<{ Params: { tenant: string } }>(
     '/api/v1/tenants/:tenant/token-configs',
     {
-      preHandler: ctx.auth.requireAdmin,
+      preHandler: ctx.auth.requireAdminOrSetup(),
       schema: {
         tags: ['tenants'],
-        summary: "The tenant's token configs",
-        security: [{ adminToken: [] }],
+        summary: "The tenant's token configs (a set-up session sees only its own)",
+        security: [{ adminToken: [] }, { setupSession: [] }],
         params: tenantParams,
         response: {
           200: { type: 'object', properties: { tokenConfigs: { type: 'array', items: tokenConfigSchema } } },
@@ -59,6 +59,11 @@ export function registerTokenConfigRoutes(app: FastifyInstance, ctx: RouteContex
         },
       },
     },
-    async (request) => ({ tokenConfigs: await ctx.issuer.listTokenConfigs(request.params.tenant) }),
+    async (request) => {
+      const tokenConfigs = await ctx.issuer.listTokenConfigs(request.params.tenant);
+      // A set-up session sees only the token config it was issued for.
+      const principal = request.principal;
+      return { tokenConfigs: principal?.kind === 'setup' ? tokenConfigs.filter((config) => config.name === principal.setup.tokenConfig) : tokenConfigs };
+    },
   );
 }

@@ -25,7 +25,10 @@ export function registerTrustPolicyRoutes(app: FastifyInstance, ctx: RouteContex
   app.get<{ Params: { tenant: string }; Querystring: TrustPolicyQuery }>(
     '/api/v1/tenants/:tenant/trust-policy',
     {
-      preHandler: ctx.auth.requireAdmin,
+      preHandler: ctx.auth.requireAdminOrSetup({
+        tokenConfig: (request) => (request.query as TrustPolicyQuery).tokenConfig,
+        scope: (request) => (request.query as TrustPolicyQuery).scope,
+      }),
       schema: {
         tags: ['connections'],
         summary: 'The trust policy (or Terraform, CloudFormation, AWS CLI) for a role trusting one scope of the tenant',
@@ -33,7 +36,7 @@ export function registerTrustPolicyRoutes(app: FastifyInstance, ctx: RouteContex
           'Built from the tenant\'s issuer URL and the token config (audience, subject template) with the policy engine: `aud` pinned, ' +
           '`sub` exact for `workload:<id>`, a pattern open only where the scope is for `deployment:<d>[,component:<c>]` and `tenant`. ' +
           `The statement's Sid starts with \`Rolebridge\` (guided set-up recognises it). Without \`accountId\` the provider ARN uses ${ACCOUNT_PLACEHOLDER}.`,
-        security: [{ adminToken: [] }],
+        security: [{ adminToken: [] }, { setupSession: [] }],
         params: tenantParams,
         querystring: {
           type: 'object',

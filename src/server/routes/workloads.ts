@@ -46,11 +46,11 @@ export function registerWorkloadRoutes(app: FastifyInstance, ctx: RouteContext):
   app.get<{ Params: { tenant: string } }>(
     '/api/v1/tenants/:tenant/workloads',
     {
-      preHandler: ctx.auth.requireAdmin,
+      preHandler: ctx.auth.requireAdminOrSetup(),
       schema: {
         tags: ['tenants'],
         summary: "The tenant's workloads (never their secrets)",
-        security: [{ adminToken: [] }],
+        security: [{ adminToken: [] }, { setupSession: [] }],
         params: tenantParams,
         response: {
           200: { type: 'object', properties: { workloads: { type: 'array', items: workloadSchema } } },

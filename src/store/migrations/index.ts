@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import { foundation } from './001_foundation.js';
 import { connections } from './002_connections.js';
 import { connectionTests } from './003_connection_tests.js';
+import { setupCodes } from './004_setup_codes.js';
 
 /** Versioned migrations, applied in name order on start. Never edit one that has been released; add the next. */
 export const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
   '002_connections': connections,
   '003_connection_tests': connectionTests,
+  '004_setup_codes': setupCodes,
 };
