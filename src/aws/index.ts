@@ -13,7 +13,7 @@ export {
   type WebIdentity,
 } from './broker/role_chain.js';
 export { sessionNameFor, SESSION_NAME_PATTERN } from './broker/session_name.js';
-export { CredentialCache, type CacheHealth, type CacheOutcome, type CredentialCacheOptions, type Expiring } from './broker/credential_cache.js';
+export { CredentialCache, type CacheAnswer, type CacheHealth, type CacheOutcome, type CredentialCacheOptions, type Expiring } from './broker/credential_cache.js';
 export { credentialCacheKey } from './broker/cache_key.js';
 export { createBrokerMetrics, noBrokerMetrics, type BrokerMetrics } from './broker/broker_metrics.js';
 export type { BrokerConnection } from './broker/broker_connection.js';
@@ -21,6 +21,7 @@ export type { BrokerWorkload, MintedToken, TokenSource } from './broker/token_so
 export {
   createCredentialBroker,
   type BrokeredCredentials,
+  type BrokeredSession,
   type CredentialBroker,
   type CredentialBrokerOptions,
   type ExchangeListener,

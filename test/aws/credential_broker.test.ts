@@ -52,6 +52,11 @@ describe('createCredentialBroker', () => {
     expect(second).toMatchObject({ accessKeyId: 'ASIA1', outcome: 'hit' });
     expect(f.chains).toHaveLength(1);
     expect(f.sessionNames).toEqual(['rb-wl_1-jti1']);
+    // The synchronous hot path gives the same cached session; the session object is stable across hits.
+    const peeked = broker.peekCredentials(workload, connection)!;
+    expect(peeked).toMatchObject({ accessKeyId: 'ASIA1', outcome: 'hit' });
+    expect(peeked.session).toBe(second.session);
+    expect(broker.peekCredentials({ ...workload, id: 'wl_cold' }, connection)).toBeUndefined();
   });
 
   it('exchanges again when anything that changes the result changes', async () => {

@@ -63,6 +63,20 @@ describe('CredentialCache', () => {
     expect(h.calls()).toBe(1);
   });
 
+  it('answers hits synchronously with peek, and leaves misses and expired values to get', async () => {
+    const h = harness({ refreshAheadMs: 5 * MINUTE });
+    expect(h.cache.peek('k', h.load)).toBeUndefined();
+    expect(h.calls()).toBe(0); // a peek never loads a missing key
+    await h.cache.get('k', h.load);
+    expect(h.cache.peek('k', h.load)).toMatchObject({ value: 'v1', outcome: 'hit' });
+    h.advance(56 * MINUTE);
+    expect(h.cache.peek('k', h.load)).toMatchObject({ value: 'v1', outcome: 'hit' });
+    expect(h.calls()).toBe(2); // inside the window a peek starts the background refresh
+    await settle();
+    h.advance(61 * MINUTE);
+    expect(h.cache.peek('k', h.load)).toBeUndefined();
+  });
+
   it('keeps keys apart', async () => {
     const h = harness();
     await h.cache.get('a', h.load);

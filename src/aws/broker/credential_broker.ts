@@ -4,16 +4,22 @@ import type { TemporaryCredentials } from '../temporary_credentials.js';
 import type { BrokerConnection } from './broker_connection.js';
 import { noBrokerMetrics, type BrokerMetrics } from './broker_metrics.js';
 import { credentialCacheKey } from './cache_key.js';
-import { CredentialCache, type CacheHealth, type CacheOutcome, type CredentialCacheOptions } from './credential_cache.js';
+import { CredentialCache, type CacheAnswer, type CacheHealth, type CacheOutcome, type CredentialCacheOptions } from './credential_cache.js';
 import { createRoleChainRunner, type ChainStep, type RoleChainRunner, type RoleChainRunnerOptions } from './role_chain.js';
 import { sessionNameFor } from './session_name.js';
 import type { BrokerWorkload, TokenSource } from './token_source.js';
 
-/** Credentials as the broker hands them out, with how they were obtained. */
-export interface BrokeredCredentials extends TemporaryCredentials {
+/** One cached STS session: the same object for every cache hit until it is refreshed. */
+export interface BrokeredSession extends TemporaryCredentials {
   /** The IAM role of the chain's last step. */
   roleArn: string;
+}
+
+/** Credentials as the broker hands them out, with how they were obtained. */
+export interface BrokeredCredentials extends BrokeredSession {
   outcome: CacheOutcome;
+  /** The cached session itself; its identity lets callers memoise what they render from it (response bytes). */
+  session: Readonly<BrokeredSession>;
 }
 
 /** Told after every successful STS exchange (not cache hits): the audit trail's side of CloudTrail. */
@@ -38,13 +44,10 @@ export interface CredentialBrokerOptions<W extends BrokerWorkload = BrokerWorklo
 
 export interface CredentialBroker<W extends BrokerWorkload = BrokerWorkload> {
   getCredentials(workload: W, connection: BrokerConnection): Promise<BrokeredCredentials>;
+  /** The same answer when it is cached (a hit or a stale serve), synchronously; undefined when STS must be asked. */
+  peekCredentials(workload: W, connection: BrokerConnection): BrokeredCredentials | undefined;
   /** For `/readyz` detail: degraded while STS calls fail or stale credentials are being served. */
   health(): CacheHealth;
-}
-
-interface CachedSession {
-  credentials: TemporaryCredentials;
-  roleArn: string;
 }
 
 /**
@@ -56,7 +59,7 @@ export function createCredentialBroker<W extends BrokerWorkload = BrokerWorkload
   const metrics = options.metrics ?? noBrokerMetrics;
   const runChain = options.runChain ?? createRoleChainRunner({ ...options.sts, onStsCall: metrics.stsCall });
   // Only STS being unreachable or failing on its side degrades health; a refused role is reported to its caller.
-  const cache = new CredentialCache<CachedSession>({ isOutage: (error) => error instanceof StsCallError && error.transient, ...options });
+  const cache = new CredentialCache<Readonly<BrokeredSession>>({ isOutage: (error) => error instanceof StsCallError && error.transient, ...options });
   // Hashing the key costs more than the whole cache hit; callers that reuse their workload and
   // connection objects (the server's lookups do) pay it once.
   const keys = new WeakMap<BrokerConnection, WeakMap<W, string>>();
@@ -89,20 +92,31 @@ export function createCredentialBroker<W extends BrokerWorkload = BrokerWorkload
       sessionName,
       steps: result.steps,
     });
-    return { value: { credentials: result.credentials, roleArn: result.roleArn }, expiresAt: result.credentials.expiresAt };
+    const session: Readonly<BrokeredSession> = Object.freeze({ ...result.credentials, roleArn: result.roleArn });
+    return { value: session, expiresAt: session.expiresAt };
+  };
+
+  const keyChecked = (workload: W, connection: BrokerConnection): string => {
+    // Defence in depth: routes already scope both to one tenant.
+    if (workload.tenantId !== connection.tenantId) {
+      throw new ForbiddenError('connection_not_in_tenant', 'This workload may not use a connection of another tenant.');
+    }
+    return keyOf(workload, connection);
+  };
+  const served = (answer: CacheAnswer<Readonly<BrokeredSession>>, tenantId: string): BrokeredCredentials => {
+    metrics.cacheLookup(answer.outcome);
+    metrics.credentialsServed(tenantId);
+    return { ...answer.value, outcome: answer.outcome, session: answer.value };
   };
 
   return {
     async getCredentials(workload, connection) {
-      // Defence in depth: routes already scope both to one tenant.
-      if (workload.tenantId !== connection.tenantId) {
-        throw new ForbiddenError('connection_not_in_tenant', 'This workload may not use a connection of another tenant.');
-      }
-      const key = keyOf(workload, connection);
-      const { value, outcome } = await cache.get(key, () => exchange(workload, connection));
-      metrics.cacheLookup(outcome);
-      metrics.credentialsServed(connection.tenantId);
-      return { ...value.credentials, roleArn: value.roleArn, outcome };
+      const key = keyChecked(workload, connection);
+      return served(await cache.get(key, () => exchange(workload, connection)), connection.tenantId);
+    },
+    peekCredentials(workload, connection) {
+      const answer = cache.peek(keyChecked(workload, connection), () => exchange(workload, connection));
+      return answer && served(answer, connection.tenantId);
     },
     health: () => cache.health(),
   };

@@ -7,6 +7,12 @@ export interface Expiring<T> {
 /** How the value a caller got was obtained. */
 export type CacheOutcome = 'hit' | 'miss' | 'stale';
 
+export interface CacheAnswer<T> {
+  value: T;
+  expiresAt: number;
+  outcome: CacheOutcome;
+}
+
 export interface CredentialCacheOptions {
   /** Injected clock (epoch ms), so tests move time instead of waiting. */
   now?: () => number;
@@ -78,17 +84,29 @@ export class CredentialCache<T> {
     this.isOutage = options.isOutage ?? (() => true);
   }
 
-  async get(key: string, load: () => Promise<Expiring<T>>): Promise<{ value: T; expiresAt: number; outcome: CacheOutcome }> {
+  /**
+   * The synchronous half of `get`: a usable cached value (starting its background refresh when
+   * inside the refresh window), or undefined when the caller must wait for a load. Lets the hot
+   * path answer without a single await.
+   */
+  peek(key: string, load: () => Promise<Expiring<T>>): CacheAnswer<T> | undefined {
+    const entry = this.entries.get(key);
+    const current = entry?.current;
+    if (!entry || !current) return undefined;
+    const now = this.now();
+    if (current.expiresAt <= now) return undefined;
+    if (current.expiresAt - now <= this.refreshAheadMs && this.mayRefresh(entry, now)) {
+      // Background: the caller is answered now; a failure is recorded, not thrown.
+      this.startLoad(entry, load).catch(() => undefined);
+    }
+    return { value: current.value, expiresAt: current.expiresAt, outcome: entry.failure ? 'stale' : 'hit' };
+  }
+
+  async get(key: string, load: () => Promise<Expiring<T>>): Promise<CacheAnswer<T>> {
+    const cached = this.peek(key, load);
+    if (cached) return cached;
     const now = this.now();
     let entry = this.entries.get(key);
-    const current = entry?.current;
-    if (entry && current && current.expiresAt > now) {
-      if (current.expiresAt - now <= this.refreshAheadMs && this.mayRefresh(entry, now)) {
-        // Background: the caller is answered now; a failure is recorded, not thrown.
-        this.startLoad(entry, load).catch(() => undefined);
-      }
-      return { value: current.value, expiresAt: current.expiresAt, outcome: entry.failure ? 'stale' : 'hit' };
-    }
     if (entry?.failure && !entry.inflight && now - entry.failure.at < this.errorCooldownMs) throw entry.failure.error;
     if (!entry) {
       this.evictIfFull(now);

@@ -17,6 +17,12 @@ export class ConnectionLookup {
     private readonly ttlMs = 5_000,
   ) {}
 
+  /** The cached connection, synchronously, or undefined when the database must be read. */
+  peek(tenantId: string, name: string): BrokerConnection | undefined {
+    const hit = this.cache.get(`${tenantId}\u0000${name}`);
+    return hit && hit.until > this.now() ? hit.connection : undefined;
+  }
+
   async require(tenantId: string, name: string): Promise<BrokerConnection> {
     const key = `${tenantId}\u0000${name}`;
     const now = this.now();

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { BrokeredCredentials, BrokeredSession } from '../../aws/index.js';
 import { workloadOf } from '../authentication.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
@@ -9,11 +10,34 @@ function expirationOf(ms: number): string {
 }
 
 /**
+ * The response bytes of one cached session, rendered once: every cache hit for it answers the
+ * same body, so the hot path neither builds nor serialises an object (the response schema below
+ * still documents exactly these fields).
+ */
+const bodies = new WeakMap<BrokeredSession, Buffer>();
+function containerCredentialsBody(session: BrokeredSession): Buffer {
+  let body = bodies.get(session);
+  if (!body) {
+    body = Buffer.from(
+      JSON.stringify({
+        AccessKeyId: session.accessKeyId,
+        SecretAccessKey: session.secretAccessKey,
+        Token: session.sessionToken,
+        Expiration: expirationOf(session.expiresAt),
+        RoleArn: session.roleArn,
+      }),
+    );
+    bodies.set(session, body);
+  }
+  return body;
+}
+
+/**
  * AWS SDKs and the CLI send `AWS_CONTAINER_AUTHORIZATION_TOKEN` as the whole Authorization header,
  * without a scheme (that is what the ECS agent expects). Accept that form for this route only, as
  * if it were `Bearer <secret>`, so the variables work unchanged.
  */
-async function acceptContainerAuthorization(request: FastifyRequest): Promise<void> {
+function acceptContainerAuthorization(request: FastifyRequest): void {
   const header = request.headers.authorization;
   if (typeof header === 'string' && header.length > 0 && !/^bearer\s/i.test(header) && !/\s/.test(header.trim())) {
     request.headers.authorization = `Bearer ${header.trim()}`;
@@ -26,15 +50,20 @@ async function acceptContainerAuthorization(request: FastifyRequest): Promise<vo
  * (`access_denied: … not authorized to perform …`) instead of a bare status.
  */
 async function addAwsErrorFields(_request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
-  if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
-  try {
-    const body = JSON.parse(payload) as { error?: { code?: string; message?: string } };
-    if (!body.error?.code) return payload;
-    return JSON.stringify({ ...body, Code: body.error.code, Message: body.error.message ?? '' });
-  } catch {
-    return payload;
-  }
+  // preSerialization sees object payloads only: the hot path sends prebuilt bytes and skips this.
+  const body = payload as { error?: { code?: string; message?: string } } | null;
+  if (reply.statusCode < 400 || !body?.error?.code) return payload;
+  return { ...body, Code: body.error.code, Message: body.error.message ?? '' };
 }
+
+const credentialsErrorSchema = {
+  ...errorResponseSchema,
+  properties: {
+    ...errorResponseSchema.properties,
+    Code: { type: 'string', description: 'Same as error.code, where AWS SDKs look for it' },
+    Message: { type: 'string', description: 'Same as error.message' },
+  },
+} as const;
 
 /**
  * `GET /api/v1/credentials/{connection}` with the workload secret: AWS credentials in the
@@ -47,8 +76,11 @@ export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext
     '/api/v1/credentials/:connection',
     {
       config: { quiet: true },
-      preHandler: [acceptContainerAuthorization, ctx.auth.requireWorkload],
-      onSend: addAwsErrorFields,
+      preHandler: (request, reply) => {
+        acceptContainerAuthorization(request);
+        return ctx.auth.requireWorkload(request, reply);
+      },
+      preSerialization: addAwsErrorFields,
       schema: {
         tags: ['workload'],
         summary: 'AWS credentials for a connection, in the container-credentials format',
@@ -78,26 +110,30 @@ export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext
               RoleArn: { type: 'string' },
             },
           },
-          401: errorResponseSchema,
-          403: errorResponseSchema,
-          404: errorResponseSchema,
-          422: errorResponseSchema,
-          503: errorResponseSchema,
+          401: credentialsErrorSchema,
+          403: credentialsErrorSchema,
+          404: credentialsErrorSchema,
+          422: credentialsErrorSchema,
+          503: credentialsErrorSchema,
         },
       },
     },
-    async (request, reply) => {
+    (request, reply) => {
       const workload = workloadOf(request);
-      const connection = await ctx.aws.connectionLookup.require(workload.tenantId, request.params.connection);
-      const credentials = await ctx.aws.broker.getCredentials(workload, connection);
-      reply.header('cache-control', 'no-store');
-      return {
-        AccessKeyId: credentials.accessKeyId,
-        SecretAccessKey: credentials.secretAccessKey,
-        Token: credentials.sessionToken,
-        Expiration: expirationOf(credentials.expiresAt),
-        RoleArn: credentials.roleArn,
-      };
+      const name = request.params.connection;
+      const send = (credentials: BrokeredCredentials) =>
+        reply
+          .header('cache-control', 'no-store')
+          .header('content-type', 'application/json; charset=utf-8')
+          .send(containerCredentialsBody(credentials.session));
+      // Cache hits answer synchronously (no await on the hot path); everything else goes the async way.
+      const connection = ctx.aws.connectionLookup.peek(workload.tenantId, name);
+      const cached = connection && ctx.aws.broker.peekCredentials(workload, connection);
+      if (cached) return send(cached);
+      return (async () => {
+        const resolved = connection ?? (await ctx.aws.connectionLookup.require(workload.tenantId, name));
+        return send(await ctx.aws.broker.getCredentials(workload, resolved));
+      })();
     },
   );
 }
