@@ -142,10 +142,27 @@ describe('connections, verified through the AWS emulator', () => {
     expect(audit.body.events).toEqual([expect.objectContaining({ target: 'unverified', details: { roleArn: 'arn:aws:iam::123456789012:role/not-created-yet' } })]);
   });
 
-  it('needs a workload to verify with, and refuses invalid input with stable codes', async () => {
+  it("verifies with the tenant's workloads when none is named, as CONTRACT.md's body has no workload", async () => {
+    const created = await world.api<CreatedConnection>('POST', '/api/v1/tenants/acme/connections', {
+      name: 'implicit-workload',
+      roleArn: FIRST_ROLE_ARN,
+      region: 'us-east-1',
+      tokenConfig: 'aws',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ verified: true, verifiedWithWorkload: world.workload.id, verification: { workload: world.workload.id } });
+
+    // A tenant with no workload has nothing to verify with.
+    expect((await world.api('POST', '/api/v1/tenants', { id: 'empty-tenant', name: 'Empty' })).status).toBe(201);
+    expect((await world.api('POST', '/api/v1/tenants/empty-tenant/token-configs', { name: 'aws', subjectTemplate: 'app:{deployment}' })).status).toBe(201);
+    const none = await world.api<ErrorAnswer>('POST', '/api/v1/tenants/empty-tenant/connections', { name: 'x', roleArn: FIRST_ROLE_ARN, region: 'us-east-1', tokenConfig: 'aws' });
+    expect(none.status).toBe(422);
+    expect(none.body.error.code).toBe('no_workload_to_verify');
+  });
+
+  it('refuses invalid input with stable codes', async () => {
     const base = { name: 'x', roleArn: FIRST_ROLE_ARN, region: 'us-east-1', tokenConfig: 'aws' };
     const cases: Array<[Record<string, unknown>, number, string]> = [
-      [base, 400, 'verification_workload_required'],
       [{ ...base, workload: 'wl_missing' }, 404, 'workload_not_found'],
       [{ ...base, tokenConfig: 'nope', verify: false }, 404, 'token_config_not_found'],
       [{ ...base, roleArn: 'arn:aws:iam::123:role/x', verify: false }, 400, 'invalid_role_arn'],

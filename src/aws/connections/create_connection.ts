@@ -1,4 +1,4 @@
-import { ConflictError, InvalidInputError, NotFoundError, RolebridgeError, UnprocessableError } from '../../core/index.js';
+import { ConflictError, NotFoundError, RolebridgeError, UnprocessableError } from '../../core/index.js';
 import type { ConnectionRecord, Repositories, Store, WorkloadRecord } from '../../store/index.js';
 import type { RoleChainRunner } from '../broker/role_chain.js';
 import type { TokenSource } from '../broker/token_source.js';
@@ -51,11 +51,11 @@ export async function createConnection(
   const record: ConnectionRecord = { tenantId, ...settings, verifiedWithWorkload: null, verifiedAt: null, createdAt: nowIso, updatedAt: nowIso };
   const audit = { tenantId, actor: who.actor, target: settings.name, ...(who.requestId ? { requestId: who.requestId } : {}) };
 
-  let verification: VerificationResult | null = null;
+  let verification: VerificationResult<WorkloadRecord> | null = null;
   if (verify) {
-    const workload = await verificationWorkload(deps, tenantId, input.workload);
+    const workloads = await verificationWorkloads(deps, tenantId, input.workload);
     try {
-      verification = await verifyConnection(brokerConnectionOf(record), workload, deps);
+      verification = await verifyConnection(brokerConnectionOf(record), workloads, deps);
     } catch (error) {
       const details = error instanceof RolebridgeError ? error.details ?? {} : {};
       await store.audit.record({
@@ -64,7 +64,7 @@ export async function createConnection(
         outcome: 'failure',
         details: {
           roleArn: settings.roleArn,
-          workload: workload.id,
+          workloads: workloads.map((workload) => workload.id),
           code: error instanceof RolebridgeError ? error.code : 'internal_error',
           stsCode: details.stsCode ?? null,
           step: details.step ?? null,
@@ -72,7 +72,7 @@ export async function createConnection(
       });
       throw error;
     }
-    record.verifiedWithWorkload = workload.id;
+    record.verifiedWithWorkload = verification.workload.id;
     record.verifiedAt = new Date(deps.now()).toISOString();
   }
 
@@ -100,19 +100,28 @@ export async function createConnection(
   return { connection: connectionView(record), verification };
 }
 
-/** Verification needs a real workload of the tenant: AWS trust policies pin the token's `sub`. */
-async function verificationWorkload(deps: ConnectionServiceDeps, tenantId: string, workloadId: string | undefined): Promise<WorkloadRecord> {
+/** At most this many of the tenant's workloads are tried when the request names none. */
+export const MAX_VERIFICATION_CANDIDATES = 5;
+
+/**
+ * Verification needs a real workload of the tenant, because AWS trust policies pin the token's `sub`:
+ * the one named in `workload`, else the tenant's workloads, oldest first (the first the role admits wins).
+ */
+async function verificationWorkloads(deps: ConnectionServiceDeps, tenantId: string, workloadId: string | undefined): Promise<WorkloadRecord[]> {
   if (workloadId === undefined) {
-    throw new InvalidInputError(
-      'verification_workload_required',
-      'Name the workload whose token verifies the connection in `workload` (trust policies pin the token subject), or send `verify: false`.',
-      { field: 'workload' },
-    );
+    const workloads = (await deps.store.workloads.list(tenantId)).filter((workload) => workload.disabledAt === null);
+    if (workloads.length === 0) {
+      throw new UnprocessableError(
+        'no_workload_to_verify',
+        `Tenant ${tenantId} has no workload whose token could verify the connection: create one first, or send \`verify: false\`.`,
+      );
+    }
+    return workloads.slice(0, MAX_VERIFICATION_CANDIDATES);
   }
   const workload = await deps.store.workloads.find(tenantId, workloadId);
   if (!workload) throw new NotFoundError('workload_not_found', `Tenant ${tenantId} has no workload ${workloadId}.`, { workload: workloadId });
   if (workload.disabledAt !== null) {
     throw new UnprocessableError('workload_disabled', `Workload ${workloadId} is disabled and cannot verify a connection.`, { workload: workloadId });
   }
-  return workload;
+  return [workload];
 }

@@ -27,10 +27,12 @@ export interface VerificationFailure<W extends BrokerWorkload = BrokerWorkload> 
 
 export type Diagnose<W extends BrokerWorkload = BrokerWorkload> = (failure: VerificationFailure<W>) => Promise<unknown>;
 
-export interface VerificationResult {
+export interface VerificationResult<W extends BrokerWorkload = BrokerWorkload> {
   steps: ChainStep[];
   attempts: number;
   jti: string;
+  /** The workload whose token proved the exchange. */
+  workload: W;
 }
 
 export interface VerifyDeps<W extends BrokerWorkload> {
@@ -43,57 +45,75 @@ export interface VerifyDeps<W extends BrokerWorkload> {
 
 /**
  * Runs the full exchange a workload would run (token → AssumeRoleWithWebIdentity → every hop),
- * retrying with bounded backoff because IAM changes take seconds to propagate. The credentials
- * obtained are dropped at once; only the steps (ARNs, session names, expirations) are returned.
- * Fails with 422 `role_not_assumable` carrying STS's code and message (and the doctor's
- * diagnosis when one is wired), or 503 `sts_unavailable` when STS could not be reached.
+ * retrying with bounded backoff because IAM changes take seconds to propagate. With several candidate
+ * workloads (the caller did not name one), each attempt tries them in order and the first the role
+ * admits proves the connection. The credentials obtained are dropped at once; only the steps (ARNs,
+ * session names, expirations) are returned. Fails with 422 `role_not_assumable` carrying STS's code and
+ * message for the first candidate (and the doctor's diagnosis when one is wired), or with the STS error
+ * when STS could not be reached.
  */
 export async function verifyConnection<W extends BrokerWorkload>(
   connection: BrokerConnection,
-  workload: W,
+  candidates: W | readonly W[],
   deps: VerifyDeps<W>,
-): Promise<VerificationResult> {
+): Promise<VerificationResult<W>> {
+  const workloads: readonly W[] = Array.isArray(candidates) ? candidates : [candidates as W];
+  const first = workloads[0];
+  if (first === undefined) throw new UnprocessableError('no_workload_to_verify', 'There is no workload whose token could verify the connection.');
   const attempts = Math.max(1, deps.retry?.attempts ?? 4);
   const maxDelayMs = deps.retry?.maxDelayMs ?? 3_000;
   const sleep = deps.retry?.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let delayMs = deps.retry?.initialDelayMs ?? 1_000;
   const now = deps.now ?? Date.now;
 
-  let minted: MintedToken | undefined;
-  let lastError: StsCallError | undefined;
+  // One token per workload for all attempts unless it is about to expire: the jti names the session in CloudTrail.
+  const minted = new Map<W, MintedToken>();
+  const errors = new Map<W, StsCallError>();
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     if (attempt > 1) {
       await sleep(delayMs);
       delayMs = Math.min(delayMs * 2, maxDelayMs);
     }
-    // One token for all attempts unless it is about to expire: the jti names the session in CloudTrail.
-    if (!minted || minted.expiresAt - now() < 60_000) minted = await deps.tokenSource.mint(workload, connection.tokenConfig);
-    try {
-      const result = await deps.runChain(
-        {
-          region: connection.region,
-          roleArn: connection.roleArn,
-          hops: connection.chain,
-          ...(connection.durationSeconds === undefined ? {} : { durationSeconds: connection.durationSeconds }),
-          ...(connection.sessionPolicy === undefined ? {} : { sessionPolicy: connection.sessionPolicy }),
-        },
-        { token: minted.token, sessionName: sessionNameFor(workload.id, minted.jti) },
-      );
-      return { steps: result.steps, attempts: attempt, jti: minted.jti };
-    } catch (error) {
-      if (!(error instanceof StsCallError)) throw error;
-      lastError = error;
+    for (const workload of workloads) {
+      let token = minted.get(workload);
+      if (!token || token.expiresAt - now() < 60_000) {
+        token = await deps.tokenSource.mint(workload, connection.tokenConfig);
+        minted.set(workload, token);
+      }
+      try {
+        const result = await deps.runChain(
+          {
+            region: connection.region,
+            roleArn: connection.roleArn,
+            hops: connection.chain,
+            ...(connection.durationSeconds === undefined ? {} : { durationSeconds: connection.durationSeconds }),
+            ...(connection.sessionPolicy === undefined ? {} : { sessionPolicy: connection.sessionPolicy }),
+          },
+          { token: token.token, sessionName: sessionNameFor(workload.id, token.jti) },
+        );
+        return { steps: result.steps, attempts: attempt, jti: token.jti, workload };
+      } catch (error) {
+        if (!(error instanceof StsCallError)) throw error;
+        errors.set(workload, error);
+      }
     }
   }
 
-  const failure = (lastError as StsCallError).failure;
-  if ((lastError as StsCallError).transient) throw lastError as StsCallError;
+  const reported = errors.get(first) as StsCallError;
+  const failure = reported.failure;
+  if ([...errors.values()].every((error) => error.transient)) throw reported;
   const diagnosis = deps.diagnose
-    ? await deps.diagnose({ failure, connection, workload, claims: minted?.claims ?? {} }).catch(() => undefined)
+    ? await deps.diagnose({ failure, connection, workload: first, claims: minted.get(first)?.claims ?? {} }).catch(() => undefined)
     : undefined;
   throw new UnprocessableError(
     'role_not_assumable',
     `The connection could not be verified: ${failure.operation} for ${failure.roleArn} failed after ${attempts} attempt(s): ${failure.stsCode}: ${failure.stsMessage}`,
-    { ...failure, attempts, ...(diagnosis === undefined ? {} : { diagnosis }) },
+    {
+      ...failure,
+      attempts,
+      workload: first.id,
+      ...(workloads.length > 1 ? { workloadsTried: workloads.map((workload) => workload.id) } : {}),
+      ...(diagnosis === undefined ? {} : { diagnosis }),
+    },
   );
 }
