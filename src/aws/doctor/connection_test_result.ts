@@ -28,14 +28,24 @@ export interface ProbeResult {
   stsCode?: string;
   /** For an accepted probe: `trust_too_broad` with the tightened statement. */
   finding?: Diagnosis;
+  /**
+   * For an accepted probe: `error` when the role admits another tenant or another audience (never
+   * intended), `warning` for a sibling of the same tenant (a deployment- or tenant-wide role may be meant).
+   */
+  severity?: 'error' | 'warning';
 }
 
 /** The doctor's whole answer: `POST …/connections/{c}/test` returns it as it is. */
 export interface ConnectionTestResult {
-  /** The exchange worked end to end and the role refused every probe. */
+  /** The exchange worked end to end and the role refused every probe it must refuse (other tenants, wrong audiences). */
   ok: boolean;
   steps: TestStep[];
-  /** For the first failing step (or the first accepted probe). */
+  /** For the first failing step (or the first accepted probe of severity `error`). */
   diagnosis?: Diagnosis;
   probes: ProbeResult[];
+  /**
+   * Findings that do not fail the test: probes of the same tenant the role accepted (`trust_too_broad`,
+   * with the statement tightened to this connection's workload, in case the breadth is not intended).
+   */
+  warnings: Diagnosis[];
 }

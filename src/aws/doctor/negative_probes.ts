@@ -79,8 +79,15 @@ async function runProbe(deps: ProbeDeps, probe: ProbeKind): Promise<ProbeResult>
     ...shown,
     detail: `ACCEPTED a token of ${label.who} (sub ${minted.subject}, aud ${minted.audience}): the role trusts more than this connection.`,
     finding: trustTooBroad(deps, probe, minted),
+    severity: SAME_TENANT_PROBES.has(probe) ? 'warning' : 'error',
   };
 }
+
+/**
+ * Probes a role may accept on purpose: a connection for a whole deployment or tenant (the seeds' "every
+ * component of a deployment" scope) admits its siblings. Another tenant or another audience never is.
+ */
+const SAME_TENANT_PROBES: ReadonlySet<ProbeKind> = new Set(['sibling_component', 'sibling_deployment']);
 
 function trustTooBroad(deps: ProbeDeps, probe: ProbeKind, minted: MintedToken & { subject: string; audience: string }): Diagnosis {
   const facts = deps.connectionFacts;

@@ -36,6 +36,10 @@ export function renderConnectionTest(result: ConnectionTestResult, title: string
     lines.push('', style.bold('Negative probes (tokens the role must refuse)'));
     for (const probe of result.probes) lines.push(`  ${probeMark(probe, style)} ${probe.probe.padEnd(18)} ${probe.status.padEnd(12)} ${probeDetail(probe, style)}`);
   }
+  for (const warning of result.warnings ?? []) {
+    lines.push('', style.yellow('Warning: the role admits more than this workload (fine if the connection is meant for a whole deployment or tenant).'));
+    lines.push(...renderDiagnosis(warning, style).split('\n'));
+  }
   return lines.join('\n');
 }
 

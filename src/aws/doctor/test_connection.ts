@@ -79,7 +79,7 @@ export async function testConnection(options: TestConnectionOptions): Promise<Co
       ],
       { basis: 'sts_error' },
     );
-    return { ok: false, steps, diagnosis, probes: [] };
+    return { ok: false, steps, diagnosis, probes: [], warnings: [] };
   }
   const claims = minted.claims;
   steps.push(tokenStep(minted, since(tokenStarted)));
@@ -149,7 +149,7 @@ export async function testConnection(options: TestConnectionOptions): Promise<Co
       },
       context,
     );
-    return { ok: false, steps, diagnosis: withIssuerFinding(diagnosis, publication, issuer), probes: [] };
+    return { ok: false, steps, diagnosis: withIssuerFinding(diagnosis, publication, issuer), probes: [], warnings: [] };
   }
   for (const [index, step] of result.steps.entries()) {
     steps.push({
@@ -205,9 +205,10 @@ export async function testConnection(options: TestConnectionOptions): Promise<Co
       },
       options.probes ?? PROBE_ORDER,
     );
-    diagnosis = probes.find((probe) => probe.status === 'accepted')?.finding;
+    diagnosis = probes.find((probe) => probe.status === 'accepted' && probe.severity === 'error')?.finding;
   }
-  return { ok: diagnosis === undefined, steps, ...(diagnosis === undefined ? {} : { diagnosis }), probes };
+  const warnings = probes.flatMap((probe) => (probe.status === 'accepted' && probe.severity === 'warning' && probe.finding ? [probe.finding] : []));
+  return { ok: diagnosis === undefined, steps, ...(diagnosis === undefined ? {} : { diagnosis }), probes, warnings };
 }
 
 function tokenStep(minted: MintedToken, durationMs: number): TestStep {

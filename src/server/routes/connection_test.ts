@@ -64,8 +64,14 @@ const testResultSchema = {
           detail: { type: 'string' },
           stsCode: { type: 'string' },
           finding: diagnosisSchema,
+          severity: { type: 'string', enum: ['error', 'warning'], description: 'For an accepted probe: error for another tenant or audience, warning for a sibling of the same tenant' },
         },
       },
+    },
+    warnings: {
+      type: 'array',
+      description: 'trust_too_broad findings that do not fail the test: the role admits siblings of the same tenant (right for a deployment- or tenant-wide role; the tightened statement is given in case it is not meant)',
+      items: diagnosisSchema,
     },
     changes: {
       type: 'array',

@@ -18,12 +18,12 @@ const passing: ConnectionTestResult = {
     { probe: 'sibling_component', status: 'refused', detail: '' },
     { probe: 'wrong_audience', status: 'refused', detail: '' },
   ],
+  warnings: [],
 };
 const probeAccepted: ConnectionTestResult = {
   ...passing,
-  ok: false,
   probes: [
-    { probe: 'sibling_component', status: 'accepted', detail: '' },
+    { probe: 'sibling_component', status: 'accepted', severity: 'warning', detail: '' },
     { probe: 'wrong_audience', status: 'refused', detail: '' },
   ],
 };
@@ -45,6 +45,7 @@ const failing: ConnectionTestResult = {
     transient: false,
   },
   probes: [],
+  warnings: [],
 };
 
 /** A clock the test moves by hand; scheduled runs fire when time passes their due time. */
@@ -133,7 +134,7 @@ describe('DriftWatch', () => {
     expect(runs.map((run) => [run.trigger, run.ok, run.diagnosisCode, run.acceptedProbes])).toEqual([
       ['schedule', true, null, []],
       ['schedule', false, 'trust_policy_refused', []],
-      ['schedule', false, null, ['sibling_component']],
+      ['schedule', true, null, ['sibling_component']],
       ['schedule', true, null, []],
     ]);
     expect(await history.history('acme', 'lake')).toHaveLength(4);

@@ -347,7 +347,7 @@ describe('a healthy connection', () => {
     expect(probeSessions.map((name) => name.split('-')[2])).toEqual(expect.arrayContaining(['component', 'deployment', 'tenant', 'audience']));
   });
 
-  it('flags a trust policy that admits a sibling workload as trust_too_broad, with the tightened statement', async () => {
+  it('warns that a tenant-wide trust policy admits sibling workloads (trust_too_broad), with the tightened statement, without failing', async () => {
     const broad = trustPolicy(world, { Condition: { StringEquals: { [`${world.prefix}:aud`]: AUDIENCE }, StringLike: { [`${world.prefix}:sub`]: 'tenant:acme:*' } } });
     const role = await createRole(world, nextRole(), broad);
     const result = await testConnection({
@@ -358,16 +358,35 @@ describe('a healthy connection', () => {
       trustPolicy: broad,
       now: Date.now,
     });
-    expect(result.ok).toBe(false);
+    expect(result.ok).toBe(true);
+    expect(result.diagnosis).toBeUndefined();
     expect(result.probes.map((probe) => [probe.probe, probe.status])).toEqual([
       ['sibling_component', 'accepted'],
       ['sibling_deployment', 'accepted'],
       ['other_tenant', 'refused'],
       ['wrong_audience', 'refused'],
     ]);
-    expect(result.diagnosis?.code).toBe('trust_too_broad');
-    expect(result.diagnosis?.setting).toContain('Statement[0]');
-    const tightened = result.diagnosis!.correctedStatement!;
+    expect(result.probes.filter((probe) => probe.status === 'accepted').map((probe) => probe.severity)).toEqual(['warning', 'warning']);
+    expect(result.warnings.map((warning) => warning.code)).toEqual(['trust_too_broad', 'trust_too_broad']);
+    expect(result.warnings[0]!.setting).toContain('Statement[0]');
+    const tightened = result.warnings[0]!.correctedStatement!;
     expect(tightened.Condition).toEqual({ StringEquals: { [`${world.prefix}:aud`]: AUDIENCE, [`${world.prefix}:sub`]: SUBJECT } });
+  });
+
+  it('fails when the role admits another tenant: trust_too_broad is then the diagnosis', async () => {
+    const open = trustPolicy(world, { Condition: { StringEquals: { [`${world.prefix}:aud`]: AUDIENCE }, StringLike: { [`${world.prefix}:sub`]: 'tenant:*' } } });
+    const role = await createRole(world, nextRole(), open);
+    const result = await testConnection({
+      connection: connectionFor(role),
+      workloadId: 'wl-etl',
+      tokens: testIssuerTokens(world.issuer),
+      sts: { endpoint: world.emulator.url, maxAttempts: 1 },
+      trustPolicy: open,
+      now: Date.now,
+    });
+    expect(result.ok).toBe(false);
+    expect(result.probes.find((probe) => probe.probe === 'other_tenant')).toMatchObject({ status: 'accepted', severity: 'error' });
+    expect(result.diagnosis?.code).toBe('trust_too_broad');
+    expect(result.diagnosis?.actual).toContain('admits sub');
   });
 });
