@@ -43,6 +43,16 @@ export interface NewConnection {
   workload?: string;
 }
 
+/** A set-up session: what a set-up code was exchanged for, and what it is limited to. */
+export interface RemoteSetupSession {
+  sessionToken: string;
+  expiresAt: string;
+  tenant: string;
+  tokenConfig: string;
+  scope: string | null;
+  connection: string | null;
+}
+
 /** The rolebridge server answered with its error envelope (or not at all). */
 export class RolebridgeApiError extends RolebridgeError {
   constructor(
@@ -56,17 +66,26 @@ export class RolebridgeApiError extends RolebridgeError {
 }
 
 /**
- * The part of rolebridge's admin API that guided set-up uses, over HTTP with the admin token — the
- * same surface any customer script would use. The token is only ever sent as a bearer header.
+ * The part of rolebridge's admin API that guided set-up uses, over HTTP with the admin token or a set-up
+ * session token — the same surface any customer script would use. The token is only ever sent as a bearer header.
  */
 export class RolebridgeApiClient {
   private readonly base: string;
 
   constructor(
     serverUrl: string,
-    private readonly adminToken: string,
+    /** An admin API key or a set-up session token (or, for `startSetupSession`, the set-up code). */
+    private readonly token: string,
   ) {
     this.base = serverUrl.replace(/\/+$/, '');
+  }
+
+  /**
+   * Exchanges the set-up code this client holds as its token for a set-up session (the code works once);
+   * build a new client with `sessionToken` for the rest of the run.
+   */
+  startSetupSession(): Promise<RemoteSetupSession> {
+    return this.request('POST', '/api/v1/setup-sessions');
   }
 
   getTenant(tenant: string): Promise<RemoteTenant> {
@@ -120,7 +139,7 @@ export class RolebridgeApiClient {
       response = await fetch(`${this.base}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${this.adminToken}`,
+          authorization: `Bearer ${this.token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

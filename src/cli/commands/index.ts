@@ -6,7 +6,8 @@ import { registerDevCommand } from './dev.js';
 import { registerPolicyCommand } from './policy.js';
 import { registerServeCommand } from './serve.js';
 import { registerSetupCommand } from './setup.js';
+import { registerSetupCodeCommand } from './setup_code.js';
 import { registerWorkloadCommand } from './workload.js';
 
 /** Every command group registers itself here; one file per group in this folder. */
-export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerDevCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerSetupCommand, registerPolicyCommand, registerDbTokenCommand, registerConnectionsCommand];
+export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerDevCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerSetupCommand, registerSetupCodeCommand, registerPolicyCommand, registerDbTokenCommand, registerConnectionsCommand];

@@ -8,6 +8,7 @@ import {
   chainTrustStatement,
   createAwsSetupClients,
   describeSetupPlan,
+  formatSetupScope,
   hasPlannedChanges,
   parseSetupScope,
   permissionPolicyForTemplates,
@@ -31,6 +32,7 @@ import { style } from '../terminal_style.js';
 interface SetupFlags {
   server?: string;
   adminTokenFile?: string;
+  setupCode?: string;
   tenant?: string;
   tokenConfig?: string;
   roleName?: string;
@@ -51,10 +53,14 @@ interface SetupFlags {
   json?: boolean;
 }
 
+/** What a set-up code was exchanged for (the session's token and what it is limited to). */
+type SetupSession = Awaited<ReturnType<RolebridgeApiClient['startSetupSession']>>;
+
 /** What the run needs, after flags, environment and (on a terminal) prompts. */
 interface SetupInputs {
   server: string;
-  adminToken: string;
+  /** The bearer for rolebridge: the admin token, or the session a set-up code was exchanged for. */
+  apiToken: string;
   tenant: string;
   tokenConfig: string;
   roleName: string;
@@ -73,12 +79,15 @@ export function registerSetupCommand(program: Command): void {
     .description(
       'Connect an AWS account: with your AWS credentials (default chain, --profile, AWS_ENDPOINT_URL*), read the account, show every IAM change ' +
         '(API call, AWS CLI equivalent, diff), make each after approval, bind the role to rolebridge and test it. ' +
-        'Exit 0 set up (or nothing to do), 1 a change refused or the test failed, 2 bad input or missing AWS permissions.',
+        'Exit 0 set up (or nothing to do), 1 a change refused or the test failed, 2 bad input or missing AWS permissions. ' +
+        'Authenticate with a single-use set-up code from your platform (--setup-code or ROLEBRIDGE_SETUP_CODE; it is used up by the ' +
+        'first run, dry runs included, and the run may then last up to an hour) or with an admin token.',
     )
     .option('--server <url>', 'rolebridge server URL (ROLEBRIDGE_SERVER)')
+    .option('--setup-code <code>', 'single-use set-up code your platform gave you (else ROLEBRIDGE_SETUP_CODE); replaces the admin token')
     .option('--admin-token-file <path>', 'file holding the tenant admin token (else ROLEBRIDGE_ADMIN_TOKEN)')
-    .option('--tenant <id>', 'tenant id')
-    .option('--token-config <name>', 'token config whose audience and subjects the role trusts')
+    .option('--tenant <id>', 'tenant id (with a set-up code: taken from the code, must match)')
+    .option('--token-config <name>', 'token config whose audience and subjects the role trusts (with a set-up code: taken from the code, must match)')
     .option('--role-name <name>', 'IAM role to create or extend')
     .option('--workload <id>', 'scope: trust exactly one workload')
     .option('--deployment <d>', 'scope: trust a deployment (with --component: one component of it)')
@@ -88,7 +97,7 @@ export function registerSetupCommand(program: Command): void {
     .option('--param <key=value>', 'a permission-template parameter (bucket, resultsBucket, dbResourceId, dbUser, clusterIdentifier, …); repeatable', collect, [])
     .option('--chain-role-arn <arn>', 'a second role the first one assumes (role chaining)')
     .option('--external-id <id>', 'ExternalId the chained role requires')
-    .option('--connection <name>', 'connection name in rolebridge (default: the role name)')
+    .option('--connection <name>', 'connection name in rolebridge (default: the set-up code\'s, else the role name)')
     .option('--region <region>', 'AWS region for the connection (default AWS_REGION or us-east-1)')
     .option('--profile <profile>', 'AWS profile to run as')
     .option('--yes', 'approve every change')
@@ -115,7 +124,7 @@ async function runSetup(flags: SetupFlags): Promise<void> {
   };
   const inputs = await resolveInputs(flags, out);
   const aws = createAwsSetupClients({ ...(flags.profile === undefined ? {} : { profile: flags.profile }), region: inputs.region });
-  const api = new RolebridgeApiClient(inputs.server, inputs.adminToken);
+  const api = new RolebridgeApiClient(inputs.server, inputs.apiToken);
   const prepared = await prepareSetup(api, aws, {
     tenant: inputs.tenant,
     tokenConfig: inputs.tokenConfig,
@@ -247,27 +256,48 @@ async function resolveInputs(flags: SetupFlags, output: Writable): Promise<Setup
   if (scopeFlags.length > 1) throw usageError('give one scope: --workload, --deployment [--component] or --tenant-wide');
   if (flags.component !== undefined && flags.deployment === undefined) throw usageError('--component needs --deployment');
   if (flags.externalId !== undefined && flags.chainRoleArn === undefined) throw usageError('--external-id needs --chain-role-arn');
-  const adminToken = process.env.ROLEBRIDGE_ADMIN_TOKEN ?? (flags.adminTokenFile === undefined ? undefined : readSecretFile(flags.adminTokenFile));
+  if (flags.setupCode !== undefined && flags.adminTokenFile !== undefined) throw usageError('give --setup-code or --admin-token-file, not both');
+  // A set-up code, when there is one, wins over an admin token lying in the environment: it is the narrower credential.
+  const setupCode = flags.setupCode ?? nonEmpty(process.env.ROLEBRIDGE_SETUP_CODE);
+  const adminToken =
+    setupCode !== undefined ? undefined : (process.env.ROLEBRIDGE_ADMIN_TOKEN ?? (flags.adminTokenFile === undefined ? undefined : readSecretFile(flags.adminTokenFile)));
   const server = flags.server ?? process.env.ROLEBRIDGE_SERVER;
-  const scope = scopeFromFlags(flags);
+  let scope = scopeFromFlags(flags);
 
   if (!interactive()) {
     const missing = [
       server === undefined ? '--server' : undefined,
-      adminToken === undefined ? '--admin-token-file (or ROLEBRIDGE_ADMIN_TOKEN)' : undefined,
-      flags.tenant === undefined ? '--tenant' : undefined,
-      flags.tokenConfig === undefined ? '--token-config' : undefined,
+      adminToken === undefined && setupCode === undefined ? '--setup-code (or ROLEBRIDGE_SETUP_CODE), or --admin-token-file (or ROLEBRIDGE_ADMIN_TOKEN)' : undefined,
+      flags.tenant === undefined && setupCode === undefined ? '--tenant' : undefined,
+      flags.tokenConfig === undefined && setupCode === undefined ? '--token-config' : undefined,
       flags.roleName === undefined ? '--role-name' : undefined,
-      scope === undefined ? '--workload | --deployment [--component] | --tenant-wide' : undefined,
+      scope === undefined && setupCode === undefined ? '--workload | --deployment [--component] | --tenant-wide' : undefined,
     ].filter((flag): flag is string => flag !== undefined);
     if (missing.length > 0) throw usageError(`missing ${missing.join(', ')} (not a terminal, so nothing can be asked)`);
   }
-  const tenant = flags.tenant ?? (await ask('Tenant id'));
+  // Checked before a set-up code is spent on the run.
+  if (flags.roleName !== undefined) checkRoleName(flags.roleName);
+  const serverUrl = server ?? (await ask('rolebridge server URL', 'http://127.0.0.1:8080'));
+  let session: SetupSession | undefined;
+  if (setupCode !== undefined) {
+    session = await new RolebridgeApiClient(serverUrl, setupCode).startSetupSession();
+    output.write(`Set-up code accepted: tenant ${session.tenant}, token config ${session.tokenConfig}; this run may use it until ${session.expiresAt}.\n`);
+    matchSession('--tenant', flags.tenant, session.tenant);
+    matchSession('--token-config', flags.tokenConfig, session.tokenConfig);
+    if (session.scope !== null) {
+      const pinned = parseSetupScope(session.scope);
+      if (scope !== undefined && formatSetupScope(scope) !== session.scope) matchSession('scope', formatSetupScope(scope), session.scope);
+      scope = pinned;
+    }
+    matchSession('--connection', flags.connection, session.connection ?? undefined);
+    if (scope === undefined && !interactive()) throw usageError('missing --workload | --deployment [--component] | --tenant-wide (the set-up code pins no scope)');
+  }
+  const tenant = flags.tenant ?? session?.tenant ?? (await ask('Tenant id'));
   const inputs: SetupInputs = {
-    server: server ?? (await ask('rolebridge server URL', 'http://127.0.0.1:8080')),
-    adminToken: adminToken ?? (await askSecret(output, 'Tenant admin token')),
+    server: serverUrl,
+    apiToken: session?.sessionToken ?? adminToken ?? (await askSecret(output, 'Tenant admin token')),
     tenant,
-    tokenConfig: flags.tokenConfig ?? (await ask('Token config', 'default')),
+    tokenConfig: flags.tokenConfig ?? session?.tokenConfig ?? (await ask('Token config', 'default')),
     roleName: flags.roleName ?? (await ask('IAM role name', `rolebridge-${tenant}`)),
     scope: scope ?? (await askScope(output)),
     permissions: flags.permissions !== undefined ? splitList(flags.permissions) : interactive() ? await askPermissions(output) : [],
@@ -279,12 +309,27 @@ async function resolveInputs(flags: SetupFlags, output: Writable): Promise<Setup
       : { chain: { roleArn: flags.chainRoleArn, ...(flags.externalId === undefined ? {} : { externalId: flags.externalId }) } }),
   };
   // Connection names are [a-z0-9-]{1,63}; role names allow more.
-  inputs.connection = flags.connection ?? inputs.roleName.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63);
-  if (!/^[\w+=,.@-]{1,64}$/.test(inputs.roleName)) throw usageError(`--role-name must be 1–64 of letters, digits and + = , . @ _ - (IAM's rule); got ${inputs.roleName}`);
+  inputs.connection = flags.connection ?? session?.connection ?? inputs.roleName.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63);
+  checkRoleName(inputs.roleName);
   const unknown = inputs.permissions.filter((name) => !(PERMISSION_TEMPLATES as readonly string[]).includes(name));
   if (unknown.length > 0) throw usageError(`unknown permission template ${unknown.join(', ')} (known: ${PERMISSION_TEMPLATES.join(', ')})`);
   inputs.parameters = await templateParameters(inputs.permissions, parseParams(flags.param), inputs.region, output);
   return inputs;
+}
+
+function checkRoleName(roleName: string): void {
+  if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) throw usageError(`--role-name must be 1–64 of letters, digits and + = , . @ _ - (IAM's rule); got ${roleName}`);
+}
+
+/** A flag given next to a set-up code must say what the code says (the server would refuse anything else). */
+function matchSession(flag: string, given: string | undefined, fromCode: string | undefined): void {
+  if (given !== undefined && fromCode !== undefined && given !== fromCode) {
+    throw usageError(`the set-up code is for ${flag} ${fromCode}, not ${given}; drop the flag or ask your platform for a code for ${given}`);
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
 function scopeFromFlags(flags: SetupFlags): SetupScope | undefined {
