@@ -206,6 +206,18 @@ describe('set-up codes and set-up sessions', () => {
     expect([late.status, errorCode(late.json)]).toEqual([401, 'setup_session_expired']);
   });
 
+  it('documents the routes and which ones take a set-up session in OpenAPI', async () => {
+    const openapi = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { security?: Array<Record<string, unknown>> }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(Object.keys(openapi.components.securitySchemes)).toEqual(expect.arrayContaining(['setupCode', 'setupSession']));
+    expect(openapi.paths['/api/v1/setup-sessions']?.post?.security).toEqual([{ setupCode: [] }]);
+    expect(openapi.paths['/api/v1/tenants/{tenant}/setup-codes']?.post?.security).toEqual([{ adminToken: [] }]);
+    expect(openapi.paths['/api/v1/tenants/{tenant}/trust-policy']?.get?.security).toContainEqual({ setupSession: [] });
+    expect(openapi.paths['/api/v1/tenants/{tenant}/keys/rotate']?.post?.security).not.toContainEqual({ setupSession: [] });
+  });
+
   it('no code or session token reaches the logs or the audit log', async () => {
     const issued = await issue({ tokenConfig: 'aws' });
     const started = (await exchange(issued.code)).json as unknown as Session;
