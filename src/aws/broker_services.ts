@@ -40,6 +40,8 @@ export interface BrokerServices {
   broker: CredentialBroker<WorkloadRecord>;
   connectionLookup: ConnectionLookup;
   connectionDeps: ConnectionServiceDeps;
+  /** The STS settings every exchange uses (endpoint, attempts, timeout), for the doctor's own STS calls. */
+  sts: Omit<RoleChainRunnerOptions, 'onStsCall'>;
   /**
    * For `/readyz`: the server stays ready while STS fails (cached credentials are still being
    * served), but the check is `degraded` and its detail says what failed and when.
@@ -81,6 +83,7 @@ export function createBrokerServices(options: BrokerServicesOptions): BrokerServ
   return {
     broker,
     connectionLookup: new ConnectionLookup(options.store, options.now),
+    sts: { now: options.now, ...options.sts },
     connectionDeps: {
       store: options.store,
       tokenSource,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createBrokerServices, type BrokerServicesOptions } from '../aws/index.js';
+import { createBrokerServices, createConnectionDriftWatch, type BrokerServicesOptions } from '../aws/index.js';
 import { resolveMasterKey, type Config } from '../config/index.js';
 import { DEFAULT_ROTATION_POLICY, Issuer } from '../issuer/index.js';
 import { openStore, type Store } from '../store/index.js';
@@ -76,6 +76,21 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
     };
     const app = await buildServer(deps);
     issuer.startKeyScheduler();
+    // The doctor re-tests every connection on a schedule, so a customer's edit to a trust policy is noticed.
+    const driftWatch =
+      config.driftWatchIntervalSeconds > 0
+        ? createConnectionDriftWatch({
+            store,
+            issuer,
+            runChain: aws.connectionDeps.runChain,
+            sts: aws.sts,
+            now,
+            registry: metrics.registry,
+            intervalMs: config.driftWatchIntervalSeconds * 1000,
+            onError: (error, where) => logger.error({ err: error, ...where }, 'drift watch: a connection test failed to run'),
+          })
+        : undefined;
+    driftWatch?.start();
     let url = '';
     if (options.listen ?? true) {
       const address = await app.listen({ host: config.host, port: config.port });
@@ -95,6 +110,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       generatedAdminToken: bootstrap.generatedToken,
       masterKey,
       async close() {
+        await driftWatch?.stop();
         await app.close();
         await issuer.close();
         await store.close();

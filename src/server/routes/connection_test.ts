@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { doctorMetrics, runConnectionTest, type ConnectionTestRequest } from '../../aws/index.js';
+import { NotFoundError } from '../../core/index.js';
+import { ConnectionTestRepository } from '../../store/index.js';
 import { actorOf } from '../authentication.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
@@ -124,12 +126,60 @@ export function registerConnectionTestRoutes(app: FastifyInstance, ctx: RouteCon
     async (request) => {
       const { tenant, connection } = request.params;
       return runConnectionTest(
-        { store: ctx.store, issuer: ctx.issuer, runChain: ctx.aws.connectionDeps.runChain, now: ctx.now, metrics },
+        { store: ctx.store, issuer: ctx.issuer, runChain: ctx.aws.connectionDeps.runChain, sts: ctx.aws.sts, now: ctx.now, metrics },
         tenant,
         connection,
         request.body ?? {},
         { actor: actorOf(request), requestId: request.id, trigger: 'manual' },
       );
+    },
+  );
+
+  const history = new ConnectionTestRepository(ctx.store.db);
+  app.get<{ Params: { tenant: string; connection: string }; Querystring: { limit?: number } }>(
+    '/api/v1/tenants/:tenant/connections/:connection/tests',
+    {
+      preHandler: ctx.auth.requireAdmin,
+      schema: {
+        tags: ['connections'],
+        summary: "The connection's test history, newest first (manual tests, verification, set-up and the scheduled drift watch)",
+        security: [{ adminToken: [] }],
+        params: { type: 'object', required: ['tenant', 'connection'], properties: { tenant: name, connection: name } },
+        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              tests: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    testedAt: { type: 'string', format: 'date-time' },
+                    trigger: { type: 'string', enum: ['manual', 'schedule', 'setup', 'verify'] },
+                    ok: { type: 'boolean' },
+                    diagnosisCode: { type: ['string', 'null'] },
+                    acceptedProbes: { type: 'array', items: { type: 'string' } },
+                    durationMs: { type: 'integer' },
+                    result: { type: 'object', additionalProperties: true, description: 'The doctor\'s whole answer for that run' },
+                  },
+                },
+              },
+            },
+          },
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+          404: errorResponseSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { tenant, connection } = request.params;
+      if (!(await ctx.store.connections.find(tenant, connection))) {
+        throw new NotFoundError('connection_not_found', `Tenant ${tenant} has no connection named ${connection}.`, { connection });
+      }
+      return { tests: await history.history(tenant, connection, request.query.limit ?? 50) };
     },
   );
 }
