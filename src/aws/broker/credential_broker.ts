@@ -18,8 +18,11 @@ export interface BrokeredSession extends TemporaryCredentials {
 /** Credentials as the broker hands them out, with how they were obtained. */
 export interface BrokeredCredentials extends BrokeredSession {
   outcome: CacheOutcome;
-  /** The cached session itself; its identity lets callers memoise what they render from it (response bytes). */
-  session: Readonly<BrokeredSession>;
+  /**
+   * The cached session itself; its identity lets callers memoise what they render from it (response
+   * bytes). Always set by the broker; optional so fakes of the broker need not build it.
+   */
+  session?: Readonly<BrokeredSession>;
 }
 
 /** Told after every successful STS exchange (not cache hits): the audit trail's side of CloudTrail. */

@@ -125,7 +125,7 @@ export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext
         reply
           .header('cache-control', 'no-store')
           .header('content-type', 'application/json; charset=utf-8')
-          .send(containerCredentialsBody(credentials.session));
+          .send(containerCredentialsBody(credentials.session ?? credentials));
       // Cache hits answer synchronously (no await on the hot path); everything else goes the async way.
       const connection = ctx.aws.connectionLookup.peek(workload.tenantId, name);
       const cached = connection && ctx.aws.broker.peekCredentials(workload, connection);
