@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { renderConnectionTest, type ConnectionTestResult } from '../../aws/index.js';
-import { CliExit, EXIT_NEGATIVE, EXIT_USAGE, usageError } from '../cli_exit.js';
+import { CliExit, EXIT_NEGATIVE, usageError } from '../cli_exit.js';
 import { printJson, printLine } from '../output.js';
+import { adminToken, callServer, serverUrl } from '../server_api.js';
 import { style } from '../terminal_style.js';
 
 /**
@@ -21,21 +22,6 @@ interface TestFlags {
   json?: boolean;
 }
 
-async function adminToken(flags: TestFlags): Promise<string> {
-  if (flags.adminTokenFile !== undefined) {
-    try {
-      const token = (await readFile(flags.adminTokenFile, 'utf8')).trim();
-      if (token) return token;
-    } catch (error) {
-      throw usageError(`cannot read --admin-token-file ${flags.adminTokenFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`);
-    }
-  }
-  const token = process.env.ROLEBRIDGE_ADMIN_TOKEN?.trim();
-  if (!token) throw usageError('no admin token: set ROLEBRIDGE_ADMIN_TOKEN or pass --admin-token-file PATH.');
-  return token;
-}
-
-/** The pasted trust policy: a JSON document, or the `get-role` answer whose Role.AssumeRolePolicyDocument holds it. */
 async function trustPolicyFrom(path: string): Promise<object> {
   let text: string;
   try {
@@ -64,40 +50,22 @@ async function trustPolicyFrom(path: string): Promise<object> {
 }
 
 async function runTest(name: string, flags: TestFlags): Promise<void> {
-  const server = (flags.server ?? process.env.ROLEBRIDGE_SERVER ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(server)) throw usageError(`--server must be an http(s) URL, got '${server}'.`);
-  const token = await adminToken(flags);
+  const server = serverUrl(flags.server, process.env, 'http://127.0.0.1:8080');
+  const token = await adminToken(flags.adminTokenFile);
   const body: Record<string, unknown> = {};
   if (flags.trustPolicy !== undefined) body.trustPolicy = await trustPolicyFrom(flags.trustPolicy);
   if (flags.workload !== undefined) body.workload = flags.workload;
   if (!flags.probes) body.probes = false;
 
-  const url = `${server}/api/v1/tenants/${encodeURIComponent(flags.tenant)}/connections/${encodeURIComponent(name)}/test`;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      // Probes and retries of a slow STS can take a while; an unreachable issuer alone takes 5 s.
-      signal: AbortSignal.timeout(120_000),
-    });
-  } catch (error) {
-    const cause = (error as Error).cause;
-    throw new CliExit(EXIT_NEGATIVE, `cannot reach ${server}: ${cause instanceof Error ? cause.message : (error as Error).message}`);
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    let reason = `the server answered ${response.status}`;
-    try {
-      const envelope = JSON.parse(text) as { error?: { code?: string; message?: string } };
-      if (envelope.error?.message) reason = `${envelope.error.message} (${envelope.error.code ?? response.status})`;
-    } catch {
-      // not our envelope: keep the status line
-    }
-    throw new CliExit(response.status >= 500 ? EXIT_NEGATIVE : EXIT_USAGE, reason);
-  }
-  const result = JSON.parse(text) as ConnectionTestResult;
+  const result = await callServer<ConnectionTestResult>({
+    server,
+    token,
+    method: 'POST',
+    path: `/api/v1/tenants/${encodeURIComponent(flags.tenant)}/connections/${encodeURIComponent(name)}/test`,
+    body,
+    // Probes and retries of a slow STS can take a while; an unreachable issuer alone takes 5 s.
+    timeoutMs: 120_000,
+  });
   if (flags.json) printJson(result);
   else printLine(renderConnectionTest(result, `Connection ${name} (tenant ${flags.tenant})`, style));
   if (!result.ok) throw new CliExit(EXIT_NEGATIVE);

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { CliExit, EXIT_NEGATIVE, EXIT_USAGE, usageError } from '../cli_exit.js';
+import { usageError } from '../cli_exit.js';
+import { callServer, serverUrl, workloadSecret } from '../server_api.js';
 import { printJson, printLine } from '../output.js';
 
 /**
@@ -37,25 +37,6 @@ interface DbCredentialsAnswer {
   port?: number;
 }
 
-/** `--server` or ROLEBRIDGE_SERVER; `--secret-file` or ROLEBRIDGE_WORKLOAD_SECRET (as the other workload commands). */
-async function serverAndSecret(flags: DbTokenFlags, env: NodeJS.ProcessEnv = process.env): Promise<{ server: string; secret: string }> {
-  const server = flags.server ?? env.ROLEBRIDGE_SERVER;
-  if (!server) throw usageError('no server: pass --server URL or set ROLEBRIDGE_SERVER.');
-  if (!/^https?:\/\//.test(server)) throw usageError(`--server must be an http(s) URL, got '${server}'.`);
-  let secret: string | undefined;
-  if (flags.secretFile !== undefined) {
-    try {
-      secret = (await readFile(flags.secretFile, 'utf8')).trim();
-    } catch (error) {
-      throw usageError(`cannot read --secret-file ${flags.secretFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`);
-    }
-  } else {
-    secret = env.ROLEBRIDGE_WORKLOAD_SECRET?.trim();
-  }
-  if (!secret) throw usageError('no workload secret: set ROLEBRIDGE_WORKLOAD_SECRET or pass --secret-file PATH.');
-  return { server: server.replace(/\/+$/, ''), secret };
-}
-
 function wholeNumber(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw usageError(`${flag} must be a whole number, got '${value}'.`);
@@ -81,32 +62,6 @@ export function dbAuthRequestBody(flags: DbTokenFlags): Record<string, unknown> 
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
 }
 
-async function requestDbCredentials(server: string, secret: string, body: Record<string, unknown>): Promise<DbCredentialsAnswer> {
-  let response: Response;
-  try {
-    response = await fetch(`${server}/api/v1/db-auth-token`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${secret}`, accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (error) {
-    const cause = (error as Error).cause;
-    throw new CliExit(EXIT_NEGATIVE, `cannot reach ${server}: ${cause instanceof Error ? cause.message : (error as Error).message}`);
-  }
-  const text = await response.text();
-  if (response.ok) return JSON.parse(text) as DbCredentialsAnswer;
-  let reason = `the server answered ${response.status}`;
-  try {
-    const envelope = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (envelope.error?.message) reason = `${envelope.error.message} (${envelope.error.code ?? response.status})`;
-  } catch {
-    // not our envelope: keep the status line
-  }
-  // A caller's mistake (bad field, secret or connection) is a usage error; a refusal or outage a negative verdict.
-  const usage = response.status === 400 || response.status === 401 || response.status === 404;
-  throw new CliExit(usage ? EXIT_USAGE : EXIT_NEGATIVE, reason);
-}
 
 export function registerDbTokenCommand(program: Command): void {
   program
@@ -132,8 +87,13 @@ export function registerDbTokenCommand(program: Command): void {
     .option('--json', 'print the whole answer as JSON')
     .action(async (flags: DbTokenFlags) => {
       const body = dbAuthRequestBody(flags);
-      const { server, secret } = await serverAndSecret(flags);
-      const answer = await requestDbCredentials(server, secret, body);
+      const answer = await callServer<DbCredentialsAnswer>({
+        server: serverUrl(flags.server),
+        token: await workloadSecret(flags.secretFile),
+        method: 'POST',
+        path: '/api/v1/db-auth-token',
+        body,
+      });
       if (flags.json) printJson(answer);
       else printLine(answer.password);
     });

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CliExit, EXIT_NEGATIVE, EXIT_USAGE, usageError } from '../cli_exit.js';
+import { usageError } from '../cli_exit.js';
 import { printJson, printLine } from '../output.js';
+import { adminToken, callServer, serverUrl } from '../server_api.js';
 import { style } from '../terminal_style.js';
 
 /**
@@ -31,20 +31,6 @@ interface IssuedSetupCode {
   command: string;
 }
 
-async function adminToken(file: string | undefined): Promise<string> {
-  if (file !== undefined) {
-    try {
-      const token = (await readFile(file, 'utf8')).trim();
-      if (token) return token;
-    } catch (error) {
-      throw usageError(`cannot read --admin-token-file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`);
-    }
-  }
-  const token = process.env.ROLEBRIDGE_ADMIN_TOKEN?.trim();
-  if (!token) throw usageError('no admin token: set ROLEBRIDGE_ADMIN_TOKEN or pass --admin-token-file PATH.');
-  return token;
-}
-
 function ttlSeconds(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text)) throw usageError(`--ttl takes whole seconds (60–86400), got '${text}'.`);
@@ -52,8 +38,7 @@ function ttlSeconds(text: string | undefined): number | undefined {
 }
 
 async function createSetupCode(flags: CreateFlags): Promise<void> {
-  const server = (flags.server ?? process.env.ROLEBRIDGE_SERVER ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(server)) throw usageError(`--server must be an http(s) URL, got '${server}'.`);
+  const server = serverUrl(flags.server, process.env, 'http://127.0.0.1:8080');
   const body: Record<string, unknown> = { tokenConfig: flags.tokenConfig };
   const ttl = ttlSeconds(flags.ttl);
   if (ttl !== undefined) body.ttlSeconds = ttl;
@@ -61,30 +46,13 @@ async function createSetupCode(flags: CreateFlags): Promise<void> {
   if (flags.connection !== undefined) body.connection = flags.connection;
   const token = await adminToken(flags.adminTokenFile);
 
-  let response: Response;
-  try {
-    response = await fetch(`${server}/api/v1/tenants/${encodeURIComponent(flags.tenant)}/setup-codes`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (error) {
-    const cause = (error as Error).cause;
-    throw new CliExit(EXIT_NEGATIVE, `cannot reach ${server}: ${cause instanceof Error ? cause.message : (error as Error).message}`);
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    let reason = `the server answered ${response.status}`;
-    try {
-      const envelope = JSON.parse(text) as { error?: { code?: string; message?: string } };
-      if (envelope.error?.message) reason = `${envelope.error.message} (${envelope.error.code ?? response.status})`;
-    } catch {
-      // not our envelope: keep the status line
-    }
-    throw new CliExit(response.status >= 500 ? EXIT_NEGATIVE : EXIT_USAGE, reason);
-  }
-  const issued = JSON.parse(text) as IssuedSetupCode;
+  const issued = await callServer<IssuedSetupCode>({
+    server,
+    token,
+    method: 'POST',
+    path: `/api/v1/tenants/${encodeURIComponent(flags.tenant)}/setup-codes`,
+    body,
+  });
   if (flags.json) {
     printJson(issued);
     return;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { CliExit, EXIT_NEGATIVE, EXIT_USAGE, usageError } from '../cli_exit.js';
+import { CliExit } from '../cli_exit.js';
+import { callServer, serverUrl, workloadSecret } from '../server_api.js';
 import { printJson, printLine } from '../output.js';
 
 /**
@@ -22,52 +23,11 @@ interface WorkloadClient {
 
 /** `--server` or ROLEBRIDGE_SERVER; `--secret-file` or ROLEBRIDGE_WORKLOAD_SECRET. */
 async function workloadClient(flags: WorkloadFlags, env: NodeJS.ProcessEnv = process.env): Promise<WorkloadClient> {
-  const server = flags.server ?? env.ROLEBRIDGE_SERVER;
-  if (!server) throw usageError('no server: pass --server URL or set ROLEBRIDGE_SERVER.');
-  if (!/^https?:\/\//.test(server)) throw usageError(`--server must be an http(s) URL, got '${server}'.`);
-  let secret: string | undefined;
-  if (flags.secretFile !== undefined) {
-    try {
-      secret = (await readFile(flags.secretFile, 'utf8')).trim();
-    } catch (error) {
-      throw usageError(`cannot read --secret-file ${flags.secretFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`);
-    }
-  } else {
-    secret = env.ROLEBRIDGE_WORKLOAD_SECRET?.trim();
-  }
-  if (!secret) throw usageError('no workload secret: set ROLEBRIDGE_WORKLOAD_SECRET or pass --secret-file PATH.');
-  return { server: server.replace(/\/+$/, ''), secret };
+  return { server: serverUrl(flags.server, env), secret: await workloadSecret(flags.secretFile, env) };
 }
 
-/** Calls the server; an error answer ends the command with the server's code and message (never the secret). */
-async function call<T>(client: WorkloadClient, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(`${client.server}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${client.secret}`,
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (error) {
-    throw new CliExit(EXIT_NEGATIVE, `cannot reach ${client.server}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
-  }
-  const text = await response.text();
-  if (response.ok) return JSON.parse(text) as T;
-  let reason = `the server answered ${response.status}`;
-  try {
-    const envelope = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (envelope.error?.message) reason = `${envelope.error.message} (${envelope.error.code ?? response.status})`;
-  } catch {
-    // not our envelope: keep the status line
-  }
-  // A caller's mistake (bad secret, unknown connection) is a usage error; a refusal or outage is a negative verdict.
-  const usage = response.status === 400 || response.status === 401 || response.status === 404;
-  throw new CliExit(usage ? EXIT_USAGE : EXIT_NEGATIVE, reason);
+function call<T>(client: WorkloadClient, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  return callServer<T>({ server: client.server, token: client.secret, method, path, ...(body === undefined ? {} : { body }) });
 }
 
 interface IssuedToken {

@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import { CliExit, EXIT_NEGATIVE, EXIT_USAGE, usageError } from './cli_exit.js';
+
+/**
+ * How every CLI command that talks to a rolebridge server finds it, authenticates and reads its answers:
+ * the server in `--server` or ROLEBRIDGE_SERVER, the workload secret in `--secret-file` or
+ * ROLEBRIDGE_WORKLOAD_SECRET, the admin token in `--admin-token-file` or ROLEBRIDGE_ADMIN_TOKEN (CONTRACT.md).
+ * Secrets never appear in what it prints.
+ */
+
+/** `--server` or ROLEBRIDGE_SERVER (or `fallback`), validated and without a trailing slash. */
+export function serverUrl(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, fallback?: string): string {
+  const server = flag ?? env.ROLEBRIDGE_SERVER ?? fallback;
+  if (!server) throw usageError('no server: pass --server URL or set ROLEBRIDGE_SERVER.');
+  if (!/^https?:\/\//.test(server)) throw usageError(`--server must be an http(s) URL, got '${server}'.`);
+  return server.replace(/\/+$/, '');
+}
+
+async function secretFrom(file: string | undefined, flag: string, variable: string | undefined): Promise<string | undefined> {
+  if (file === undefined) return variable?.trim() || undefined;
+  try {
+    return (await readFile(file, 'utf8')).trim() || undefined;
+  } catch (error) {
+    throw usageError(`cannot read ${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`);
+  }
+}
+
+/** `--secret-file` or ROLEBRIDGE_WORKLOAD_SECRET. */
+export async function workloadSecret(secretFile: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const secret = await secretFrom(secretFile, '--secret-file', env.ROLEBRIDGE_WORKLOAD_SECRET);
+  if (!secret) throw usageError('no workload secret: set ROLEBRIDGE_WORKLOAD_SECRET or pass --secret-file PATH.');
+  return secret;
+}
+
+/** `--admin-token-file` or ROLEBRIDGE_ADMIN_TOKEN. */
+export async function adminToken(adminTokenFile: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const token = (await secretFrom(adminTokenFile, '--admin-token-file', undefined)) ?? env.ROLEBRIDGE_ADMIN_TOKEN?.trim();
+  if (!token) throw usageError('no admin token: set ROLEBRIDGE_ADMIN_TOKEN or pass --admin-token-file PATH.');
+  return token;
+}
+
+/** Statuses that mean the caller's own input was wrong (usage, exit 2); any other failure is a negative verdict (exit 1). */
+const CALLER_MISTAKES = new Set([400, 401, 404, 413, 415]);
+
+export interface ServerCall {
+  server: string;
+  /** The bearer: a workload secret, an admin token or a set-up session. */
+  token: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  body?: unknown;
+  /** Default 30 s; the doctor's probes can take longer. */
+  timeoutMs?: number;
+}
+
+/**
+ * Calls the server and returns its JSON answer. An error answer ends the command with the server's message
+ * and code: exit 2 for the caller's mistakes (bad input, secret or name), exit 1 for refusals and outages.
+ */
+export async function callServer<T>(call: ServerCall): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${call.server}${call.path}`, {
+      method: call.method,
+      headers: {
+        authorization: `Bearer ${call.token}`,
+        accept: 'application/json',
+        ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+      signal: AbortSignal.timeout(call.timeoutMs ?? 30_000),
+    });
+  } catch (error) {
+    const cause = (error as Error).cause;
+    throw new CliExit(EXIT_NEGATIVE, `cannot reach ${call.server}: ${cause instanceof Error ? cause.message : (error as Error).message}`);
+  }
+  const text = await response.text();
+  if (response.ok) return JSON.parse(text) as T;
+  let reason = `the server answered ${response.status}`;
+  try {
+    const envelope = JSON.parse(text) as { error?: { code?: string; message?: string } };
+    if (envelope.error?.message) reason = `${envelope.error.message} (${envelope.error.code ?? response.status})`;
+  } catch {
+    // not our envelope: keep the status line
+  }
+  throw new CliExit(CALLER_MISTAKES.has(response.status) ? EXIT_USAGE : EXIT_NEGATIVE, reason);
+}
