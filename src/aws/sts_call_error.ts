@@ -1,3 +1,4 @@
+import { awsSdkErrorFacts, TRANSIENT_AWS_CODES } from './aws_sdk_error.js';
 import { RolebridgeError } from '../core/index.js';
 
 /** Which STS call of a role chain failed: step 0 is AssumeRoleWithWebIdentity, step n the n-th hop. */
@@ -36,17 +37,8 @@ export class StsCallError extends RolebridgeError {
   }
 }
 
-const transientCodes = new Set([
-  'NetworkError',
-  'TimeoutError',
-  'Throttling',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'IDPCommunicationError',
-  'ServiceUnavailable',
-  'InternalFailure',
-  'ServiceFailure',
-]);
+// IDPCommunicationError: STS could not reach the identity provider this time.
+const transientCodes: ReadonlySet<string> = new Set([...TRANSIENT_AWS_CODES, 'IDPCommunicationError']);
 const validationCodes = new Set(['ValidationError', 'MalformedPolicyDocument', 'PackedPolicyTooLarge']);
 
 function classifyStsFailure(failure: StsFailure): { code: string; status: number } {
@@ -58,24 +50,13 @@ function classifyStsFailure(failure: StsFailure): { code: string; status: number
 /** Turns whatever the SDK threw into an StsCallError naming the step; the SDK keeps the wire code in `Code`. */
 export function stsCallErrorFrom(error: unknown, where: Pick<StsFailure, 'operation' | 'step' | 'roleArn'>): StsCallError {
   if (error instanceof StsCallError) return error;
-  const sdk = (typeof error === 'object' && error !== null ? error : {}) as {
-    Code?: unknown;
-    name?: unknown;
-    message?: unknown;
-    $metadata?: { httpStatusCode?: number; requestId?: string };
-  };
-  const httpStatus = sdk.$metadata?.httpStatusCode;
-  const reachedSts = typeof httpStatus === 'number';
-  const stsCode = reachedSts
-    ? String(sdk.Code ?? sdk.name ?? 'UnknownError')
-    : sdk.name === 'TimeoutError' ? 'TimeoutError' : 'NetworkError';
-  const stsMessage = typeof sdk.message === 'string' && sdk.message !== '' ? sdk.message : 'STS did not answer.';
+  const facts = awsSdkErrorFacts(error, 'STS');
   // The SDK error is not kept as `cause`: loggers serialise causes, and we log only what we chose.
   return new StsCallError({
-      ...where,
-      stsCode,
-      stsMessage,
-      ...(reachedSts ? { httpStatus } : {}),
-      ...(sdk.$metadata?.requestId ? { requestId: sdk.$metadata.requestId } : {}),
+    ...where,
+    stsCode: facts.code,
+    stsMessage: facts.message,
+    ...(facts.httpStatus === undefined ? {} : { httpStatus: facts.httpStatus }),
+    ...(facts.requestId === undefined ? {} : { requestId: facts.requestId }),
   });
 }

@@ -1,4 +1,5 @@
 import { RolebridgeError } from '../../core/index.js';
+import { awsSdkErrorFacts, TRANSIENT_AWS_CODES } from '../aws_sdk_error.js';
 
 /** Which Redshift call failed and what AWS said, verbatim (AWS never echoes passwords or keys). */
 export interface DatabaseCallFailure {
@@ -33,16 +34,7 @@ export class DatabaseCallError extends RolebridgeError {
 
 const deniedCodes = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException']);
 const notFoundCodes = new Set(['ClusterNotFound', 'ClusterNotFoundFault', 'ResourceNotFoundException']);
-const transientCodes = new Set([
-  'NetworkError',
-  'TimeoutError',
-  'Throttling',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'ServiceUnavailable',
-  'InternalFailure',
-  'InternalServerException',
-]);
+const transientCodes = TRANSIENT_AWS_CODES;
 
 function classify(failure: DatabaseCallFailure): { code: string; status: number } {
   if (transientCodes.has(failure.awsCode) || (failure.httpStatus ?? 0) >= 500) return { code: 'db_service_unavailable', status: 503 };
@@ -54,21 +46,12 @@ function classify(failure: DatabaseCallFailure): { code: string; status: number 
 /** Turns what an SDK client threw into a DatabaseCallError; the SDK error itself is not kept (loggers serialise causes). */
 export function databaseCallErrorFrom(error: unknown, where: Pick<DatabaseCallFailure, 'service' | 'operation'>): DatabaseCallError {
   if (error instanceof DatabaseCallError) return error;
-  const sdk = (typeof error === 'object' && error !== null ? error : {}) as {
-    Code?: unknown;
-    name?: unknown;
-    message?: unknown;
-    $metadata?: { httpStatusCode?: number; requestId?: string };
-  };
-  const httpStatus = sdk.$metadata?.httpStatusCode;
-  const reached = typeof httpStatus === 'number';
-  const awsCode = reached ? String(sdk.Code ?? sdk.name ?? 'UnknownError') : sdk.name === 'TimeoutError' ? 'TimeoutError' : 'NetworkError';
-  const awsMessage = typeof sdk.message === 'string' && sdk.message !== '' ? sdk.message : `${where.service} did not answer.`;
+  const facts = awsSdkErrorFacts(error, where.service);
   return new DatabaseCallError({
     ...where,
-    awsCode,
-    awsMessage,
-    ...(reached ? { httpStatus } : {}),
-    ...(sdk.$metadata?.requestId ? { requestId: sdk.$metadata.requestId } : {}),
+    awsCode: facts.code,
+    awsMessage: facts.message,
+    ...(facts.httpStatus === undefined ? {} : { httpStatus: facts.httpStatus }),
+    ...(facts.requestId === undefined ? {} : { requestId: facts.requestId }),
   });
 }
