@@ -5,6 +5,7 @@ import type { Issuer } from './issuer.js';
 import { AWS_TAGS_CLAIM, renderAwsTagsClaim } from './session_tags.js';
 import { renderSubjectTemplate, type SubjectValues } from './subject_template.js';
 import { compileTokenConfig } from './token_config.js';
+import { subjectValuesOf } from './token_issuer.js';
 
 /**
  * The doctor's negative probes: tokens a connection's role must refuse. Each is signed by the tenant's
@@ -64,7 +65,7 @@ export async function mintProbeToken(
     claims: view.claims,
     ...(view.sessionTags ? { sessionTags: view.sessionTags } : {}),
   });
-  const own = valuesOf(workload);
+  const own = subjectValuesOf(workload);
   const values = probeValues(own, probe);
   const ownSubject = renderSubjectTemplate(config.subjectTemplate, own);
   const subject = renderSubjectTemplate(config.subjectTemplate, values);
@@ -94,16 +95,6 @@ export async function mintProbeToken(
     [PROBE_CLAIM]: probe,
   };
   return { probe, token: signer.sign(claims), jti, claims, subject, audience, expiresAt: exp * 1000 };
-}
-
-function valuesOf(workload: WorkloadRecord): SubjectValues {
-  return {
-    tenant: workload.tenantId,
-    deployment: workload.deployment,
-    component: workload.component,
-    workload: workload.id,
-    ...(workload.region === null ? {} : { region: workload.region }),
-  };
 }
 
 /** The identity of the neighbour a probe impersonates; values stay within the subject-value alphabet. */
