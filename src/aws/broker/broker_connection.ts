@@ -1,4 +1,4 @@
-import type { ChainHop } from './role_chain.js';
+import type { ChainHop, RoleChain } from './role_chain.js';
 
 /** The parts of a stored connection the broker needs; nothing here is secret. */
 export interface BrokerConnection {
@@ -10,4 +10,15 @@ export interface BrokerConnection {
   durationSeconds?: number;
   sessionPolicy?: string;
   chain: readonly ChainHop[];
+}
+
+/** The STS calls a connection stands for: its web-identity role, then each hop. */
+export function roleChainOf(connection: BrokerConnection): RoleChain {
+  return {
+    region: connection.region,
+    roleArn: connection.roleArn,
+    hops: connection.chain,
+    ...(connection.durationSeconds === undefined ? {} : { durationSeconds: connection.durationSeconds }),
+    ...(connection.sessionPolicy === undefined ? {} : { sessionPolicy: connection.sessionPolicy }),
+  };
 }

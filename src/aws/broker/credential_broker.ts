@@ -1,7 +1,7 @@
 import { ForbiddenError } from '../../core/index.js';
 import { StsCallError } from '../sts_call_error.js';
 import type { TemporaryCredentials } from '../temporary_credentials.js';
-import type { BrokerConnection } from './broker_connection.js';
+import { type BrokerConnection, roleChainOf } from './broker_connection.js';
 import { noBrokerMetrics, type BrokerMetrics } from './broker_metrics.js';
 import { credentialCacheKey } from './cache_key.js';
 import { CredentialCache, type CacheAnswer, type CacheHealth, type CacheOutcome, type CredentialCacheOptions } from './credential_cache.js';
@@ -78,13 +78,7 @@ export function createCredentialBroker<W extends BrokerWorkload = BrokerWorkload
     const minted = await options.tokenSource.mint(workload, connection.tokenConfig);
     const sessionName = sessionNameFor(workload.id, minted.jti);
     const result = await runChain(
-      {
-        region: connection.region,
-        roleArn: connection.roleArn,
-        hops: connection.chain,
-        ...(connection.durationSeconds === undefined ? {} : { durationSeconds: connection.durationSeconds }),
-        ...(connection.sessionPolicy === undefined ? {} : { sessionPolicy: connection.sessionPolicy }),
-      },
+      roleChainOf(connection),
       { token: minted.token, sessionName },
     );
     options.onExchange?.({

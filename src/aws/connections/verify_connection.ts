@@ -1,5 +1,5 @@
 import { UnprocessableError } from '../../core/index.js';
-import type { BrokerConnection } from '../broker/broker_connection.js';
+import { type BrokerConnection, roleChainOf } from '../broker/broker_connection.js';
 import type { ChainStep, RoleChainRunner } from '../broker/role_chain.js';
 import { sessionNameFor } from '../broker/session_name.js';
 import type { BrokerWorkload, MintedToken, TokenSource } from '../broker/token_source.js';
@@ -82,13 +82,7 @@ export async function verifyConnection<W extends BrokerWorkload>(
       }
       try {
         const result = await deps.runChain(
-          {
-            region: connection.region,
-            roleArn: connection.roleArn,
-            hops: connection.chain,
-            ...(connection.durationSeconds === undefined ? {} : { durationSeconds: connection.durationSeconds }),
-            ...(connection.sessionPolicy === undefined ? {} : { sessionPolicy: connection.sessionPolicy }),
-          },
+          roleChainOf(connection),
           { token: token.token, sessionName: sessionNameFor(workload.id, token.jti) },
         );
         return { steps: result.steps, attempts: attempt, jti: token.jti, workload };

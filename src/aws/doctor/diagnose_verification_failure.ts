@@ -21,14 +21,7 @@ export async function diagnoseVerificationFailure<W extends BrokerWorkload>(fail
     },
     {
       claims,
-      connection: {
-        name: connection.name,
-        roleArn: connection.roleArn,
-        region: connection.region,
-        tokenConfig: connection.tokenConfig,
-        ...(connection.durationSeconds === undefined ? {} : { durationSeconds: connection.durationSeconds }),
-        chain: connection.chain,
-      },
+      connection,
       now: now(),
     },
   );

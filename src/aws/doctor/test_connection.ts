@@ -1,6 +1,6 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { ProbeKind } from '../../issuer/index.js';
-import type { BrokerConnection } from '../broker/broker_connection.js';
+import { type BrokerConnection, roleChainOf } from '../broker/broker_connection.js';
 import { createRoleChainRunner, type RoleChainResult, type RoleChainRunner, type RoleChainRunnerOptions } from '../broker/role_chain.js';
 import { sessionNameFor } from '../broker/session_name.js';
 import type { MintedToken } from '../broker/token_source.js';
@@ -96,14 +96,7 @@ export async function testConnection(options: TestConnectionOptions): Promise<Co
   const context: DiagnosisContext = {
     claims,
     issuer,
-    connection: {
-      name: connection.name,
-      roleArn: connection.roleArn,
-      region: connection.region,
-      tokenConfig: connection.tokenConfig,
-      ...(connection.durationSeconds === undefined ? {} : { durationSeconds: connection.durationSeconds }),
-      chain: connection.chain,
-    },
+    connection,
     sessionName,
     ...(options.trustPolicy === undefined ? {} : { trustPolicy: options.trustPolicy }),
     now: now(),
@@ -111,13 +104,7 @@ export async function testConnection(options: TestConnectionOptions): Promise<Co
   let result: RoleChainResult;
   try {
     result = await runChain(
-      {
-        region: connection.region,
-        roleArn: connection.roleArn,
-        hops: connection.chain,
-        ...(connection.durationSeconds === undefined ? {} : { durationSeconds: connection.durationSeconds }),
-        ...(connection.sessionPolicy === undefined ? {} : { sessionPolicy: connection.sessionPolicy }),
-      },
+      roleChainOf(connection),
       { token: minted.token, sessionName },
     );
   } catch (error) {
