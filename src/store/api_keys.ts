@@ -54,6 +54,23 @@ export class ApiKeyRepository {
     return row && fromRow(row);
   }
 
+  async list(): Promise<ApiKeyRecord[]> {
+    const rows = await this.db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map(fromRow);
+  }
+
+  /** Live keys that can administer every tenant: the last one may not be revoked. */
+  async countActiveGlobalAdmins(): Promise<number> {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .where('revoked_at', 'is', null)
+      .where('role', '=', 'admin')
+      .where('tenant_id', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
   async countActive(): Promise<number> {
     const row = await this.db
       .selectFrom('api_keys')

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { registerApiKeyRoutes } from './api_keys.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerConnectionRoutes } from './connections.js';
 import { registerConnectionTestRoutes } from './connection_test.js';
@@ -20,6 +21,7 @@ import type { RouteContext } from './route_context.js';
 export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext) => void | Promise<void>> = [
   registerHealthRoutes,
   registerAuditRoutes,
+  registerApiKeyRoutes,
   registerIssuerPublicRoutes,
   registerTenantRoutes,
   registerTokenConfigRoutes,
