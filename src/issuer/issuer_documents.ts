@@ -10,6 +10,8 @@ export interface ServedDocument {
   readonly body: Buffer;
   readonly etag: string;
   readonly cacheControl: string;
+  /** `body.length` as the header value, so a server writing the bytes itself formats nothing. */
+  readonly contentLength: string;
 }
 
 export interface IssuerDocuments {
@@ -24,7 +26,7 @@ export const JWKS_PATH = '/.well-known/jwks.json';
 function served(value: unknown, maxAgeSeconds: number): ServedDocument {
   const body = Buffer.from(JSON.stringify(value));
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
-  return { body, etag, cacheControl: `public, max-age=${maxAgeSeconds}` };
+  return { body, etag, cacheControl: `public, max-age=${maxAgeSeconds}`, contentLength: String(body.length) };
 }
 
 /** `keys` must already be the published keys in JWKS order (see key_rotation.publishedKeys). */

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Authenticator } from './authentication.js';
 import type { ServerDeps } from './deps.js';
 import { installErrorEnvelope } from './error_envelope.js';
+import { issuerDocumentsFastPath } from './issuer_documents_fast_path.js';
 import { installOpenApi } from './openapi.js';
 import { readinessSchema } from './routes/health.js';
 import { routeRegistrations } from './routes/index.js';
@@ -17,6 +19,11 @@ declare module 'fastify' {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** The caller's `x-request-id` when it is a safe value, else a fresh one. */
+function requestIdFrom(given: string | string[] | undefined): string {
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /** Builds the HTTP server (not listening yet). */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -24,14 +31,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     disableRequestLogging: true,
     bodyLimit: 256 * 1024,
     requestIdHeader: false, // genReqId reads x-request-id itself, accepting only safe values
-    genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     return503OnClosing: true,
   });
 
+  installIssuerDocumentsFastPath(app, deps);
   installErrorEnvelope(app);
   app.addSchema(readinessSchema);
   // The API speaks JSON only: a text/plain body is a 415 with our code, not a string the schema then refuses.
@@ -73,4 +78,26 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const ctx: RouteContext = { ...deps, auth: new Authenticator(deps.store, deps.now) };
   for (const register of routeRegistrations) await register(app, ctx);
   return app;
+}
+
+/**
+ * Puts the issuer documents' fast path in front of fastify's request handler on the server fastify made
+ * (keeping fastify's own server set-up: timeouts, extra bindings for `localhost`, closing).
+ * `app.inject` does not pass through the server, so injected requests always take the fastify routes.
+ */
+function installIssuerDocumentsFastPath(app: FastifyInstance, deps: ServerDeps): void {
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true; // fastify answers 503 while closing
+    done();
+  });
+  const fastPath = issuerDocumentsFastPath({ issuer: deps.issuer, metrics: deps.metrics, requestId: requestIdFrom, isClosing: () => closing });
+  const server = app.server;
+  const handlers = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  const [fastify] = handlers;
+  if (handlers.length !== 1 || !fastify) return; // not the plain node:http server fastify makes: no fast path
+  server.removeListener('request', fastify);
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!fastPath(request, response)) fastify(request, response);
+  });
 }
