@@ -161,15 +161,37 @@ export class Authenticator {
     }
   }
 
-  /** preHandler for workload routes: the bearer is a workload secret of a live workload. */
-  readonly requireWorkload = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const hash = hashSecret(bearerToken(request));
-    const workload = await this.cached(this.workloadCache, hash, () => this.store.workloads.findBySecretHash(hash));
-    if (!workload || workload.disabledAt !== null) {
-      throw new UnauthenticatedError('invalid_credentials', 'The workload secret is not valid.');
+  /**
+   * preHandler for workload routes: the bearer is a workload secret of a live workload. Callback style so
+   * a warm secret (the token and credentials hot paths) is admitted synchronously, with no promise.
+   */
+  readonly requireWorkload = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
+    let hash: string;
+    try {
+      hash = hashSecret(bearerToken(request));
+    } catch (error) {
+      done(error as Error);
+      return;
     }
-    request.principal = { kind: 'workload', workload };
+    const hit = this.workloadCache.get(hash);
+    if (hit && hit.expiresAt > this.now()) {
+      admitWorkload(request, hit.value, done);
+      return;
+    }
+    this.cached(this.workloadCache, hash, () => this.store.workloads.findBySecretHash(hash)).then(
+      (workload) => admitWorkload(request, workload, done),
+      (error: unknown) => done(error as Error),
+    );
   };
+}
+
+function admitWorkload(request: FastifyRequest, workload: WorkloadRecord | undefined, done: (error?: Error) => void): void {
+  if (!workload || workload.disabledAt !== null) {
+    done(new UnauthenticatedError('invalid_credentials', 'The workload secret is not valid.'));
+    return;
+  }
+  request.principal = { kind: 'workload', workload };
+  done();
 }
 
 /** The workload behind a request that passed `requireWorkload`. */

@@ -42,9 +42,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // The API speaks JSON only: a text/plain body is a 415 with our code, not a string the schema then refuses.
   app.removeContentTypeParser('text/plain');
 
-  // Callback hooks and cached metric children: these run on every request, including the hot token,
-  // credentials and JWKS routes, so they allocate no promise and hash no label set.
-  const requestCounters = new Map<string, { inc(): void }>();
+  // Callback hooks, a plain request tally and cached histogram children: these run on every request,
+  // including the hot token and credentials routes, so they allocate no promise.
   const durations = new Map<string, { observe(value: number): void }>();
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -54,13 +53,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const route = request.routeOptions.url ?? 'unmatched';
     const method = request.method;
     const status = reply.statusCode;
-    const counterKey = `${method} ${route} ${status}`;
-    let counter = requestCounters.get(counterKey);
-    if (!counter) {
-      counter = deps.metrics.httpRequests.labels({ method, route, status: String(status) });
-      requestCounters.set(counterKey, counter);
-    }
-    counter.inc();
+    deps.metrics.requestTally(method, route, status).count++;
     const durationKey = `${method} ${route}`;
     let duration = durations.get(durationKey);
     if (!duration) {

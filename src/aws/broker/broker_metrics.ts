@@ -15,13 +15,43 @@ export const noBrokerMetrics: BrokerMetrics = {
   credentialsServed: () => undefined,
 };
 
+/**
+ * Counts kept as plain numbers per label value on the cache-hit path (a prom-client label child still hashes
+ * its labels on every `inc`); a scrape adds them to the counter and starts again from zero.
+ */
+function tallies<L extends string>(): { add(value: L): void; drain(into: (value: L, count: number) => void): void; size(): number; clear(): void } {
+  const counts = new Map<L, { count: number }>();
+  return {
+    add(value) {
+      let slot = counts.get(value);
+      if (!slot) counts.set(value, (slot = { count: 0 }));
+      slot.count++;
+    },
+    drain(into) {
+      for (const [value, slot] of counts) {
+        if (slot.count === 0) continue;
+        into(value, slot.count);
+        slot.count = 0;
+      }
+    },
+    size: () => counts.size,
+    clear: () => counts.clear(),
+  };
+}
+
 /** Registers the broker's metrics on `registry` (call once per registry). */
 export function createBrokerMetrics(registry: Registry): BrokerMetrics {
-  const lookups = new Counter({
+  const lookupCounts = tallies<CacheOutcome>();
+  const servedCounts = tallies<string>();
+  // Registered on `registry`; counted only through `collect`, so no handle is kept.
+  new Counter({
     name: 'rolebridge_broker_cache_lookups_total',
     help: 'Credential cache lookups by outcome: hit, miss (STS was called) or stale (served while refresh fails).',
     labelNames: ['outcome'],
     registers: [registry],
+    collect() {
+      lookupCounts.drain((outcome, count) => this.inc({ outcome }, count));
+    },
   });
   const latency = new Histogram({
     name: 'rolebridge_sts_request_duration_seconds',
@@ -41,27 +71,22 @@ export function createBrokerMetrics(registry: Registry): BrokerMetrics {
     help: 'AWS credentials handed to workloads, by tenant.',
     labelNames: ['tenant'],
     registers: [registry],
-  });
-  // Label children resolved once: on the cache-hit path a label lookup per request is measurable.
-  const lookupChildren = new Map<CacheOutcome, ReturnType<typeof lookups.labels>>();
-  const servedChildren = new Map<string, ReturnType<typeof served.labels>>();
-  return {
-    cacheLookup: (outcome) => {
-      let child = lookupChildren.get(outcome);
-      if (!child) lookupChildren.set(outcome, (child = lookups.labels({ outcome })));
-      child.inc();
+    collect() {
+      servedCounts.drain((tenant, count) => this.inc({ tenant }, count));
     },
+  });
+  return {
+    cacheLookup: (outcome) => lookupCounts.add(outcome),
     stsCall: ({ operation, durationMs, errorCode }) => {
       latency.observe({ operation }, durationMs / 1000);
       if (errorCode !== undefined) errors.inc({ operation, code: errorCode });
     },
     credentialsServed: (tenantId) => {
-      let child = servedChildren.get(tenantId);
-      if (!child) {
-        if (servedChildren.size >= 10_000) servedChildren.clear();
-        servedChildren.set(tenantId, (child = served.labels({ tenant: tenantId })));
+      if (servedCounts.size() >= 10_000) {
+        servedCounts.drain((tenant, count) => served.inc({ tenant }, count)); // keep the counts, bound the map
+        servedCounts.clear();
       }
-      child.inc();
+      servedCounts.add(tenantId);
     },
   };
 }

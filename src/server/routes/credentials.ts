@@ -32,6 +32,13 @@ function containerCredentialsBody(session: BrokeredSession): Buffer {
   return body;
 }
 
+function sendCredentials(reply: FastifyReply, credentials: BrokeredCredentials): FastifyReply {
+  return reply
+    .header('cache-control', 'no-store')
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(containerCredentialsBody(credentials.session ?? credentials));
+}
+
 /**
  * AWS SDKs and the CLI send `AWS_CONTAINER_AUTHORIZATION_TOKEN` as the whole Authorization header,
  * without a scheme (that is what the ECS agent expects). Accept that form for this route only, as
@@ -39,7 +46,8 @@ function containerCredentialsBody(session: BrokeredSession): Buffer {
  */
 function acceptContainerAuthorization(request: FastifyRequest): void {
   const header = request.headers.authorization;
-  if (typeof header === 'string' && header.length > 0 && !/^bearer\s/i.test(header) && !/\s/.test(header.trim())) {
+  if (header === undefined || header.startsWith('Bearer ')) return; // the usual form, checked without a regex
+  if (header.length > 0 && !/^bearer\s/i.test(header) && !/\s/.test(header.trim())) {
     request.headers.authorization = `Bearer ${header.trim()}`;
   }
 }
@@ -76,9 +84,9 @@ export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext
     '/api/v1/credentials/:connection',
     {
       config: { quiet: true },
-      preHandler: (request, reply) => {
+      preHandler: (request, reply, done) => {
         acceptContainerAuthorization(request);
-        return ctx.auth.requireWorkload(request, reply);
+        ctx.auth.requireWorkload(request, reply, done);
       },
       preSerialization: addAwsErrorFields,
       schema: {
@@ -121,18 +129,13 @@ export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext
     (request, reply) => {
       const workload = workloadOf(request);
       const name = request.params.connection;
-      const send = (credentials: BrokeredCredentials) =>
-        reply
-          .header('cache-control', 'no-store')
-          .header('content-type', 'application/json; charset=utf-8')
-          .send(containerCredentialsBody(credentials.session ?? credentials));
       // Cache hits answer synchronously (no await on the hot path); everything else goes the async way.
       const connection = ctx.aws.connectionLookup.peek(workload.tenantId, name);
       const cached = connection && ctx.aws.broker.peekCredentials(workload, connection);
-      if (cached) return send(cached);
+      if (cached) return sendCredentials(reply, cached);
       return (async () => {
         const resolved = connection ?? (await ctx.aws.connectionLookup.require(workload.tenantId, name));
-        return send(await ctx.aws.broker.getCredentials(workload, resolved));
+        return sendCredentials(reply, await ctx.aws.broker.getCredentials(workload, resolved));
       })();
     },
   );
