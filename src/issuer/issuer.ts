@@ -98,14 +98,14 @@ export class Issuer {
     });
     const report = options.onBackgroundError ?? (() => undefined);
     this.auditBuffer = new AuditBuffer(options.store, (error) => report(error, 'audit flush'));
-    const tokensIssued = options.registry ? registerIssuerMetrics(options.registry, this.keyRing, options.now) : undefined;
+    const countToken = options.registry ? registerIssuerMetrics(options.registry, this.keyRing, options.now) : undefined;
     this.tokens = new TokenIssuer({
       store: options.store,
       keyRing: this.keyRing,
       auditBuffer: this.auditBuffer,
       now: options.now,
       cacheTtlMs: options.cacheTtlMs ?? 30_000,
-      ...(tokensIssued ? { tokensIssued } : {}),
+      ...(countToken ? { countToken } : {}),
     });
   }
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Counter } from 'prom-client';
 import { InvalidInputError, NotFoundError, UnavailableError } from '../core/index.js';
 import type { Store, WorkloadRecord } from '../store/index.js';
 import type { AuditBuffer } from './audit_buffer.js';
@@ -40,7 +39,8 @@ export interface TokenIssuerOptions {
   now: () => number;
   /** Token configs are re-read after this long (another replica may have written). */
   cacheTtlMs: number;
-  tokensIssued?: Counter<'tenant'>;
+  /** Counts a token in `rolebridge_tokens_issued_total`. */
+  countToken?: (tenantId: string) => void;
 }
 
 /** The subject-template values of a workload. */
@@ -70,10 +70,16 @@ export class TokenIssuer {
     else this.configs.delete(tenantId);
   }
 
-  async tenantConfigs(tenantId: string): Promise<TenantTokenConfigs> {
-    const { now, store, cacheTtlMs } = this.options;
+  /** The tenant's compiled configs when they are loaded and fresh (no promise on the hot path). */
+  private freshConfigs(tenantId: string): TenantTokenConfigs | undefined {
     const cached = this.configs.get(tenantId);
-    if (cached && now() - cached.loadedAt < cacheTtlMs) return cached;
+    return cached && this.options.now() - cached.loadedAt < this.options.cacheTtlMs ? cached : undefined;
+  }
+
+  async tenantConfigs(tenantId: string): Promise<TenantTokenConfigs> {
+    const { now, store } = this.options;
+    const cached = this.freshConfigs(tenantId);
+    if (cached) return cached;
     const records = await store.tokenConfigs.list(tenantId);
     const byName = new Map(records.map((r) => [r.name, { config: compileStoredTokenConfig(r), payloads: new Map<string, PayloadFragments>() }]));
     const fresh: TenantTokenConfigs = { loadedAt: now(), byName, defaultName: defaultTokenConfigName(records.map((r) => r.name)) };
@@ -92,11 +98,11 @@ export class TokenIssuer {
    * request can name another — so a workload of tenant A can never obtain a token of tenant B.
    */
   async issue(workload: WorkloadRecord, request: { tokenConfig?: string; audience?: string }, requestId?: string): Promise<IssuedToken> {
-    const { keyRing, now, auditBuffer, tokensIssued } = this.options;
+    const { keyRing, now, auditBuffer, countToken } = this.options;
     const tenantId = workload.tenantId;
     const keys = keyRing.peek(tenantId) ?? (await keyRing.get(tenantId));
     const signer = keyRing.signerOf(keys);
-    const configs = await this.tenantConfigs(tenantId);
+    const configs = this.freshConfigs(tenantId) ?? (await this.tenantConfigs(tenantId));
     const name = request.tokenConfig ?? configs.defaultName;
     if (name === undefined) {
       if (configs.byName.size === 0) throw new UnavailableError('no_token_config', `Tenant ${tenantId} has no token config yet.`);
@@ -123,7 +129,7 @@ export class TokenIssuer {
     const exp = iat + config.lifetimeSeconds;
     const jti = randomUUID();
     const token = await signer.signPayloadAsync(`${payload.head},"iat":${iat},"nbf":${iat},"exp":${exp},"jti":"${jti}"${payload.tail}`);
-    tokensIssued?.inc({ tenant: tenantId });
+    countToken?.(tenantId);
     auditBuffer.push({
       tenantId,
       actor: `workload:${workload.id}`,
