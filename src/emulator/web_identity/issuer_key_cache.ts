@@ -1,5 +1,6 @@
 import { type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput, createLocalJWKSet, errors } from 'jose';
 import { AwsError } from '../aws_error.js';
+import { isLoopbackHost } from '../iam/provider_url.js';
 
 /**
  * Fetches an issuer's discovery document and JWKS over HTTP as STS does, and caches them for as
@@ -47,7 +48,7 @@ export class IssuerKeyCache {
   private async fetchKeys(issuer: string, now: number): Promise<CachedKeys> {
     const discovery = await this.fetchJson(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
     const jwksUri = (discovery.body as { jwks_uri?: unknown }).jwks_uri;
-    if (typeof jwksUri !== 'string') throw keyUnavailable();
+    if (typeof jwksUri !== 'string' || !isRetrievableKeyUrl(jwksUri)) throw keyUnavailable();
     const jwks = await this.fetchJson(jwksUri);
     if (!Array.isArray((jwks.body as { keys?: unknown }).keys)) throw keyUnavailable();
     const maxAge = Math.min(discovery.maxAgeSeconds, jwks.maxAgeSeconds);
@@ -72,6 +73,21 @@ export class IssuerKeyCache {
       throw keyUnavailable();
     }
   }
+}
+
+/**
+ * STS fetches the JWKS over HTTPS only (AWS-REFERENCE §2.8); like provider URLs, plain http is the
+ * emulator's exception for loopback hosts. Anything else (http elsewhere, data:, file:) is refused
+ * rather than fetched: the discovery document is the issuer's to write, the rule is STS's.
+ */
+function isRetrievableKeyUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname));
 }
 
 function maxAgeOf(cacheControl: string | null): number {
