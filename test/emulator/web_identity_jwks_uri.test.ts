@@ -1,6 +1,6 @@
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { type CryptoKey, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
