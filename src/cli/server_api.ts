@@ -39,6 +39,9 @@ export async function adminToken(adminTokenFile: string | undefined, env: NodeJS
   return token;
 }
 
+/** What every rolebridge secret and token is, and all a bearer header may carry unquoted: printable ASCII, no spaces. */
+const BEARER_PATTERN = /^[\x21-\x7e]+$/;
+
 /** Statuses that mean the caller's own input was wrong (usage, exit 2); any other failure is a negative verdict (exit 1). */
 const CALLER_MISTAKES = new Set([400, 401, 404, 413, 415]);
 
@@ -58,6 +61,11 @@ export interface ServerCall {
  * and code: exit 2 for the caller's mistakes (bad input, secret or name), exit 1 for refusals and outages.
  */
 export async function callServer<T>(call: ServerCall): Promise<T> {
+  // fetch refuses a header value with a line break or a non-Latin-1 character and quotes the value in its
+  // error, which would put the secret on stderr: refuse it here, without repeating it.
+  if (!BEARER_PATTERN.test(call.token)) {
+    throw usageError('the secret or token is not a single word of printable ASCII (a second line or a space in the file or variable?); it was not sent.');
+  }
   let response: Response;
   try {
     response = await fetch(`${call.server}${call.path}`, {

@@ -1,4 +1,4 @@
-import { RolebridgeError } from '../../core/index.js';
+import { InvalidInputError, RolebridgeError } from '../../core/index.js';
 import type { ConnectionTestResult } from '../doctor/index.js';
 
 export interface RemoteTenant {
@@ -134,6 +134,14 @@ export class RolebridgeApiClient {
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    // fetch quotes a header value it refuses (a line break, a non-Latin-1 character) in its error: refuse
+    // such a token here, without repeating it, rather than let it reach stderr as "cannot reach the server".
+    if (!/^[\x21-\x7e]+$/.test(this.token)) {
+      throw new InvalidInputError(
+        'invalid_bearer_token',
+        'The admin token, set-up code or session is not a single word of printable ASCII (a second line or a space in the file or variable?); it was not sent.',
+      );
+    }
     let response: Response;
     try {
       response = await fetch(`${this.base}${path}`, {
