@@ -12,11 +12,14 @@ export interface BootstrapResult {
  */
 export async function ensureBootstrapAdminKey(store: Store, adminToken: string | undefined, now: number): Promise<BootstrapResult> {
   const createdAt = new Date(now).toISOString();
+  // Random, not derived from the token: the id is shown in key lists and audit actors (`admin:<id>`), and a
+  // prefix of the token's SHA-256 there would let anyone reading them test guesses of a chosen token offline.
+  const id = `key-bootstrap-${randomBytes(6).toString('hex')}`;
   if (adminToken) {
     const hash = hashSecret(adminToken);
     if (await store.apiKeys.findBySecretHash(hash)) return {};
     await store.apiKeys.insert({
-      id: `key-bootstrap-${hash.slice(0, 12)}`,
+      id,
       tenantId: null,
       name: 'bootstrap (ROLEBRIDGE_ADMIN_TOKEN)',
       role: 'admin',
@@ -30,7 +33,7 @@ export async function ensureBootstrapAdminKey(store: Store, adminToken: string |
   const token = `rb_admin_${randomBytes(32).toString('base64url')}`;
   const hash = hashSecret(token);
   await store.apiKeys.insert({
-    id: `key-bootstrap-${hash.slice(0, 12)}`,
+    id,
     tenantId: null,
     name: 'bootstrap (generated)',
     role: 'admin',
