@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { ConflictError } from '../core/index.js';
 import { ApiKeyRepository } from './api_keys.js';
 import { AuditLog } from './audit_log.js';
 import { ConnectionRepository } from './connections.js';
@@ -41,9 +42,20 @@ export class Store extends Repositories {
     super(db);
   }
 
-  /** Runs `work` in one transaction: every write inside lands, or none does. */
+  /**
+   * Runs `work` in one transaction: every write inside lands, or none does. Services check for an existing
+   * row before inserting; on PostgreSQL two concurrent requests can both pass that check, and the later
+   * insert then hits a unique key. That is the caller's conflict (409), not an internal error.
+   */
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new Repositories(trx)));
+    try {
+      return await this.db.transaction().execute((trx) => work(new Repositories(trx)));
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError('concurrent_change', 'Another request created or changed the same resource at the same time; read it again, then retry.');
+      }
+      throw error;
+    }
   }
 
   /** Readiness: the database answers a trivial query. */
@@ -54,6 +66,12 @@ export class Store extends Repositories {
   async close(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+/** A unique or primary key violation: PostgreSQL's SQLSTATE 23505, or better-sqlite3's constraint codes. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 /** Opens the database named by `databaseUrl` and applies pending migrations. */
