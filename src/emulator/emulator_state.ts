@@ -102,8 +102,31 @@ export interface AccountSeed {
   secretAccessKey: string;
 }
 
+/**
+ * A map keyed by names and ids callers choose. Without a prototype, `constructor`, `toString` or
+ * `__proto__` are names like any other: an unknown one is absent (NoSuchEntity, InvalidClientTokenId),
+ * never a property of Object.prototype, and a role named `__proto__` is stored, not made a prototype.
+ */
+export function keyedRecords<T>(entries?: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
+/** Gives a state read from a file the prototype-free maps a fresh state has (JSON.parse makes plain objects). */
+export function withKeyedRecords(state: EmulatorState): EmulatorState {
+  state.accounts = keyedRecords(state.accounts);
+  state.accessKeys = keyedRecords(state.accessKeys);
+  state.sessions = keyedRecords(state.sessions);
+  for (const account of Object.values(state.accounts)) {
+    account.oidcProviders = keyedRecords(account.oidcProviders);
+    account.roles = keyedRecords(account.roles);
+    account.users = keyedRecords(account.users);
+    for (const holder of [...Object.values(account.roles), ...Object.values(account.users)]) holder.inlinePolicies = keyedRecords(holder.inlinePolicies);
+  }
+  return state;
+}
+
 export function emptyState(seeds: readonly AccountSeed[], now: Date): EmulatorState {
-  const state: EmulatorState = { accounts: {}, accessKeys: {}, sessions: {} };
+  const state: EmulatorState = { accounts: keyedRecords(), accessKeys: keyedRecords(), sessions: keyedRecords() };
   for (const seed of seeds) ensureAccount(state, seed, now);
   return state;
 }
@@ -112,9 +135,9 @@ export function emptyState(seeds: readonly AccountSeed[], now: Date): EmulatorSt
 export function ensureAccount(state: EmulatorState, seed: AccountSeed, now: Date): AccountRecord {
   const account = (state.accounts[seed.accountId] ??= {
     accountId: seed.accountId,
-    oidcProviders: {},
-    roles: {},
-    users: {},
+    oidcProviders: keyedRecords(),
+    roles: keyedRecords(),
+    users: keyedRecords(),
   });
   state.accessKeys[seed.accessKeyId] = {
     accessKeyId: seed.accessKeyId,

@@ -93,7 +93,8 @@ export async function handleAwsRequest(runtime: EmulatorRuntime, request: RawReq
     if (service === undefined) {
       throw new AwsError('InvalidAction', 400, `Could not find operation ${action} for version ${params.get('Version') ?? ''}`);
     }
-    const handler = service.actions[action];
+    // Own actions only: `Action=toString` must not find Object.prototype's.
+    const handler = Object.hasOwn(service.actions, action) ? service.actions[action] : undefined;
     if (handler === undefined) {
       const version = service.protocol === 'query' ? service.version : '';
       throw new AwsError('InvalidAction', 400, `Could not find operation ${action} for version ${params.get('Version') ?? version}`);

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { EmulatorState } from './emulator_state.js';
+import { type EmulatorState, withKeyedRecords } from './emulator_state.js';
 
 /**
  * `--state-file`: the whole state as one JSON document, replaced atomically (write a sibling,
@@ -15,7 +15,7 @@ export async function loadStateFile(path: string): Promise<EmulatorState | undef
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return JSON.parse(text) as EmulatorState;
+  return withKeyedRecords(JSON.parse(text) as EmulatorState);
 }
 
 export async function saveStateFile(path: string, state: EmulatorState): Promise<void> {

@@ -1,6 +1,6 @@
 import { ConstraintChecker, PATTERNS } from '../constraints.js';
 import type { ActionContext, ActionHandler } from '../emulator_service.js';
-import type { RoleRecord } from '../emulator_state.js';
+import { keyedRecords, type RoleRecord } from '../emulator_state.js';
 import { generateIdentifiers } from '../generate_identifiers.js';
 import type { XmlValue } from '../xml_response.js';
 import { accountOf, tagsParam } from './account_of.js';
@@ -79,7 +79,7 @@ const createRole: ActionHandler = (context) => {
     maxSessionDuration: duration,
     tags,
     createDate: new Date(context.now).toISOString(),
-    inlinePolicies: {},
+    inlinePolicies: keyedRecords(),
   };
   account.roles[name.toLowerCase()] = role;
   context.markChanged();

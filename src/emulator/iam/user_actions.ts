@@ -1,7 +1,7 @@
 import { AwsError } from '../aws_error.js';
 import { ConstraintChecker, PATTERNS } from '../constraints.js';
 import type { ActionContext, ActionHandler } from '../emulator_service.js';
-import type { UserRecord } from '../emulator_state.js';
+import { keyedRecords, type UserRecord } from '../emulator_state.js';
 import { generateIdentifiers } from '../generate_identifiers.js';
 import type { XmlValue } from '../xml_response.js';
 import { accountOf, tagsParam } from './account_of.js';
@@ -60,7 +60,7 @@ const createUser: ActionHandler = (context) => {
     arn,
     tags: tagsParam(context),
     createDate: new Date(context.now).toISOString(),
-    inlinePolicies: {},
+    inlinePolicies: keyedRecords(),
   };
   account.users[name.toLowerCase()] = user;
   context.markChanged();
