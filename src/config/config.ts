@@ -21,6 +21,11 @@ export interface Config {
   jwksMaxAgeSeconds: number;
   /** Scheduled signing-key rotation interval. */
   keyRotationIntervalSeconds: number;
+  /**
+   * When set, `/metrics` answers only `Authorization: Bearer <token>`: its series name tenants, connections and
+   * the doctor's verdicts, and the server is usually public (AWS fetches the JWKS from it).
+   */
+  metricsToken: string | undefined;
   /** How often the doctor re-tests every connection (drift watch); 0 turns it off. */
   driftWatchIntervalSeconds: number;
   logLevel: string;
@@ -113,6 +118,7 @@ export function loadConfig(env: Environment = process.env, overrides: Partial<Co
     keyRotationIntervalSeconds:
       overrides.keyRotationIntervalSeconds ??
       parseInteger('ROLEBRIDGE_KEY_ROTATION_DAYS', env.ROLEBRIDGE_KEY_ROTATION_DAYS, 30, 1, 3650) * 86_400,
+    metricsToken: overrides.metricsToken ?? (env.ROLEBRIDGE_METRICS_TOKEN || undefined),
     driftWatchIntervalSeconds:
       overrides.driftWatchIntervalSeconds ??
       parseInteger('ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS', env.ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS, 3600, 0, 30 * 86_400),

@@ -114,3 +114,35 @@ describe('content types', () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
   });
 });
+
+describe('protected metrics and headers on secrets', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ metricsToken: 'scrape-me-0123456789' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('answers /metrics only to the metrics token when ROLEBRIDGE_METRICS_TOKEN is set', async () => {
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const scraped = await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer scrape-me-0123456789' } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('rolebridge_http_requests_total');
+  });
+
+  it('marks answers that carry a secret as not cacheable', async () => {
+    const headers = { ...server.adminHeaders, 'content-type': 'application/json' };
+    await fetch(`${server.url}/api/v1/tenants`, { method: 'POST', headers, body: JSON.stringify({ id: 'acme', name: 'Acme' }) });
+    await fetch(`${server.url}/api/v1/tenants/acme/token-configs`, { method: 'POST', headers, body: JSON.stringify({ name: 'aws', subjectTemplate: 'app:{deployment}:{component}' }) });
+    const workload = await fetch(`${server.url}/api/v1/tenants/acme/workloads`, { method: 'POST', headers, body: JSON.stringify({ deployment: 'd', component: 'c' }) });
+    expect(workload.headers.get('cache-control')).toBe('no-store');
+    const { secret } = (await workload.json()) as { secret: string };
+    const token = await fetch(`${server.url}/api/v1/token`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(token.status).toBe(200);
+    expect(token.headers.get('cache-control')).toBe('no-store');
+    const key = await fetch(`${server.url}/api/v1/api-keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'k', role: 'viewer' }) });
+    expect(key.headers.get('cache-control')).toBe('no-store');
+  });
+});

@@ -81,7 +81,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: RouteContext): v
           details: { name, role, tenant: key.tenantId },
         });
       });
-      return reply.status(201).send({ ...view(key), token });
+      return reply.status(201).header('cache-control', 'no-store').send({ ...view(key), token });
     },
   );
 

@@ -1,4 +1,7 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { UnauthenticatedError } from '../../core/index.js';
+import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
 
 /** Liveness, readiness (the database and every registered dependency) and Prometheus metrics. */
@@ -33,7 +36,11 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
           () => ({ name: 'database', ok: false, detail: { dialect: ctx.store.dialect } }),
         ),
         ...ctx.readiness.map((check) =>
-          check().catch((error: unknown) => ({ name: 'check', ok: false, detail: { error: (error as Error).message } })),
+          // A failing check's own error text stays in the logs: /readyz is public.
+          check().catch((error: unknown) => {
+            ctx.logger.warn({ err: error }, 'readiness check failed');
+            return { name: 'check', ok: false };
+          }),
         ),
       ]);
       const ready = checks.every((check) => check.ok);
@@ -41,8 +48,26 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
     },
   );
 
-  app.get('/metrics', { config: { quiet: true }, schema: { tags: ['health'], summary: 'Prometheus metrics' } }, async (_request, reply) =>
-    reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()),
+  const metricsBearer = ctx.config.metricsToken === undefined ? undefined : Buffer.from(`Bearer ${ctx.config.metricsToken}`);
+  app.get(
+    '/metrics',
+    {
+      config: { quiet: true },
+      schema: {
+        tags: ['health'],
+        summary: 'Prometheus metrics (behind `Authorization: Bearer <ROLEBRIDGE_METRICS_TOKEN>` when that is set)',
+        response: { 200: { description: 'Prometheus text exposition format', type: 'string' }, 401: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      if (metricsBearer !== undefined) {
+        const given = Buffer.from(request.headers.authorization ?? '');
+        if (given.length !== metricsBearer.length || !timingSafeEqual(given, metricsBearer)) {
+          throw new UnauthenticatedError('unauthenticated', 'Send `Authorization: Bearer <ROLEBRIDGE_METRICS_TOKEN>`.');
+        }
+      }
+      return reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+    },
   );
 }
 

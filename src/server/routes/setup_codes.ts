@@ -104,7 +104,7 @@ export function registerSetupCodeRoutes(app: FastifyInstance, ctx: RouteContext)
     },
     async (request, reply) => {
       const issued = await issueSetupCode(ctx, request.params.tenant, request.body, { actor: actorOf(request), requestId: request.id });
-      return reply.status(201).send({ ...issued, command: setupCommandFor(serverUrlOf(request), issued) });
+      return reply.status(201).header('cache-control', 'no-store').send({ ...issued, command: setupCommandFor(serverUrlOf(request), issued) });
     },
   );
 
@@ -122,8 +122,9 @@ export function registerSetupCodeRoutes(app: FastifyInstance, ctx: RouteContext)
         response: { 200: sessionSchema, 401: errorResponseSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { sessionToken, grant } = await exchangeSetupCode(ctx, bearerCode(request), request.id);
+      reply.header('cache-control', 'no-store');
       return { sessionToken, expiresAt: grant.expiresAt, tenant: grant.tenantId, tokenConfig: grant.tokenConfig, scope: grant.scope, connection: grant.connection };
     },
   );

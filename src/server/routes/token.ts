@@ -59,7 +59,7 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const { token, expiresAt } = await ctx.issuer.issueToken(workloadOf(request), request.body ?? {}, request.id);
       // Both values are JSON-safe as they are (base64url segments and dots; an ISO date), so the body is
       // concatenated rather than serialized; it has exactly the fields and order of the 200 schema.
-      return reply.header('content-type', 'application/json; charset=utf-8').send(`{"token":"${token}","expiresAt":"${expiresAt}"}`);
+      return reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store').send(`{"token":"${token}","expiresAt":"${expiresAt}"}`);
     },
   );
 }

@@ -39,7 +39,8 @@ export function registerWorkloadRoutes(app: FastifyInstance, ctx: RouteContext):
     },
     async (request, reply) => {
       const workload = await ctx.issuer.createWorkload(request.params.tenant, request.body, actorOf(request), request.id);
-      return reply.status(201).send(workload);
+      // The answer carries the workload secret: no cache may keep it.
+      return reply.status(201).header('cache-control', 'no-store').send(workload);
     },
   );
 
