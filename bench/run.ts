@@ -2,6 +2,7 @@
  * `npm run bench`: runs every bench/<name>.bench.ts (or only those named on the command line) and prints
  * each figure with its ratio to the baseline measured in the same run. Speed is reported, never asserted.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './bench_result.js';
@@ -12,6 +13,21 @@ const files = readdirSync(dir)
   .filter((file) => file.endsWith('.bench.ts'))
   .filter((file) => wanted.length === 0 || wanted.some((name) => file.startsWith(name)))
   .sort();
+
+// The HTTP benchmarks load the server from a separate process (wrk) and compare JWKS serving with nginx.
+const needsLoadTools = files.some((file) => file.startsWith('broker') || file.startsWith('issuer'));
+const missing = (needsLoadTools ? ['wrk', 'nginx'] : []).filter((tool) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool} || test -x /usr/sbin/${tool}`], { stdio: 'ignore' });
+    return false;
+  } catch {
+    return true;
+  }
+});
+if (missing.length > 0) {
+  process.stderr.write(`npm run bench needs ${missing.join(' and ')} (Debian: apt-get install -y wrk nginx-light).\n`);
+  process.exit(2);
+}
 
 function format(value: number): string {
   return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(3);
