@@ -25,11 +25,12 @@ declare module 'fastify' {
   }
 }
 
-function bearerToken(request: FastifyRequest): string {
+/** The credential in `Authorization: Bearer <credential>`; `what` names it in the error ("token", "set-up code"). */
+export function bearerToken(request: FastifyRequest, what = 'token'): string {
   const header = request.headers.authorization;
-  if (!header) throw new UnauthenticatedError('unauthenticated', 'Send `Authorization: Bearer <token>`.');
+  if (!header) throw new UnauthenticatedError('unauthenticated', `Send \`Authorization: Bearer <${what}>\`.`);
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw new UnauthenticatedError('unauthenticated', 'The Authorization header must be `Bearer <token>`.');
+  if (!match) throw new UnauthenticatedError('unauthenticated', `The Authorization header must be \`Bearer <${what}>\`.`);
   return match[1] as string;
 }
 

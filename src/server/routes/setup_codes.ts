@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { UnauthenticatedError } from '../../core/index.js';
-import { actorOf } from '../authentication.js';
+import { actorOf, bearerToken } from '../authentication.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import { exchangeSetupCode, issueSetupCode, SETUP_CODE_TTL, SETUP_SESSION_TTL_SECONDS, type IssuedSetupCode, type SetupCodeRequest } from '../setup_codes.js';
 import { tenantParams } from './issuer_schemas.js';
@@ -56,12 +55,6 @@ export function setupCommandFor(serverUrl: string, issued: IssuedSetupCode): str
   }
   if (issued.connection !== null) words.push('--connection', issued.connection);
   return words.map(shellWord).join(' ');
-}
-
-function bearerCode(request: FastifyRequest): string {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  if (!match) throw new UnauthenticatedError('unauthenticated', 'Send the set-up code as `Authorization: Bearer <code>`.');
-  return match[1] as string;
 }
 
 /**
@@ -123,7 +116,7 @@ export function registerSetupCodeRoutes(app: FastifyInstance, ctx: RouteContext)
       },
     },
     async (request, reply) => {
-      const { sessionToken, grant } = await exchangeSetupCode(ctx, bearerCode(request), request.id);
+      const { sessionToken, grant } = await exchangeSetupCode(ctx, bearerToken(request, 'set-up code'), request.id);
       reply.header('cache-control', 'no-store');
       return { sessionToken, expiresAt: grant.expiresAt, tenant: grant.tenantId, tokenConfig: grant.tokenConfig, scope: grant.scope, connection: grant.connection };
     },
