@@ -46,4 +46,34 @@ describe('verifyConnection', () => {
       verifyConnection(connection, workload, { tokenSource, runChain: async () => { throw down; }, retry: { attempts: 2, sleep: async () => undefined } }),
     ).rejects.toMatchObject({ code: 'sts_unavailable', status: 503 });
   });
+
+  it('tries several workloads in order and reports a refusal rather than one workload\'s throttling', async () => {
+    const throttled = new StsCallError({ operation: 'AssumeRoleWithWebIdentity', step: 0, roleArn: connection.roleArn, stsCode: 'Throttling', stsMessage: 'Rate exceeded' });
+    const tried: string[] = [];
+    const attempt = verifyConnection(connection, [workload, { id: 'wl_2', tenantId: 'acme' }], {
+      tokenSource,
+      runChain: async (_chain, identity) => {
+        tried.push(identity.sessionName);
+        throw identity.sessionName.startsWith('rb-wl_1-') ? throttled : denied();
+      },
+      retry: { attempts: 2, sleep: async () => undefined },
+    });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'role_not_assumable',
+      details: { stsCode: 'AccessDenied', workload: 'wl_2', workloadsTried: ['wl_1', 'wl_2'] },
+    });
+    expect(tried.map((name) => name.slice(0, 8))).toEqual(['rb-wl_1-', 'rb-wl_2-', 'rb-wl_1-', 'rb-wl_2-']);
+  });
+
+  it('proves the connection with the first workload the role admits', async () => {
+    const result = await verifyConnection(connection, [workload, { id: 'wl_2', tenantId: 'acme' }], {
+      tokenSource,
+      runChain: async (_chain, identity) => {
+        if (identity.sessionName.startsWith('rb-wl_1-')) throw denied();
+        return success;
+      },
+      retry: { attempts: 1, sleep: async () => undefined },
+    });
+    expect(result.workload.id).toBe('wl_2');
+  });
 });

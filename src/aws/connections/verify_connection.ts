@@ -93,11 +93,12 @@ export async function verifyConnection<W extends BrokerWorkload>(
     }
   }
 
-  const reported = errors.get(first) as StsCallError;
-  const failure = reported.failure;
-  if ([...errors.values()].every((error) => error.transient)) throw reported;
+  // A refusal explains more than an outage: report the first workload STS refused (the first tried, when it was).
+  const refused = workloads.find((workload) => errors.get(workload)?.transient === false);
+  if (refused === undefined) throw errors.get(first) as StsCallError;
+  const failure = (errors.get(refused) as StsCallError).failure;
   const diagnosis = deps.diagnose
-    ? await deps.diagnose({ failure, connection, workload: first, claims: minted.get(first)?.claims ?? {} }).catch(() => undefined)
+    ? await deps.diagnose({ failure, connection, workload: refused, claims: minted.get(refused)?.claims ?? {} }).catch(() => undefined)
     : undefined;
   throw new UnprocessableError(
     'role_not_assumable',
@@ -105,7 +106,7 @@ export async function verifyConnection<W extends BrokerWorkload>(
     {
       ...failure,
       attempts,
-      workload: first.id,
+      workload: refused.id,
       ...(workloads.length > 1 ? { workloadsTried: workloads.map((workload) => workload.id) } : {}),
       ...(diagnosis === undefined ? {} : { diagnosis }),
     },
