@@ -42,9 +42,8 @@ export async function seedDemo(serverUrl: string, state: DevState, emulator: Run
   const api = new AdminApi(serverUrl, state.adminToken);
   const tenant = await api.ensure<Tenant>(`/api/v1/tenants/${DEMO_TENANT}`, '/api/v1/tenants', { id: DEMO_TENANT, name: 'Acme Corp (demo)' });
 
-  const configs = await api.request<{ tokenConfigs?: TokenConfig[] } | TokenConfig[]>('GET', `/api/v1/tenants/${DEMO_TENANT}/token-configs`);
-  const list = Array.isArray(configs.body) ? configs.body : (configs.body.tokenConfigs ?? []);
-  let tokenConfig = list.find((config) => config.name === DEMO_TOKEN_CONFIG);
+  const configs = await api.request<{ tokenConfigs: TokenConfig[] }>('GET', `/api/v1/tenants/${DEMO_TENANT}/token-configs`);
+  let tokenConfig = configs.body.tokenConfigs.find((config) => config.name === DEMO_TOKEN_CONFIG);
   if (!tokenConfig) {
     const created = await api.request<TokenConfig>('POST', `/api/v1/tenants/${DEMO_TENANT}/token-configs`, {
       name: DEMO_TOKEN_CONFIG,
@@ -56,8 +55,7 @@ export async function seedDemo(serverUrl: string, state: DevState, emulator: Run
     tokenConfig = created.body;
   }
 
-  const workloads = await api.request<{ workloads?: Workload[] } | Workload[]>('GET', `/api/v1/tenants/${DEMO_TENANT}/workloads`);
-  const existing = Array.isArray(workloads.body) ? workloads.body : (workloads.body.workloads ?? []);
+  const existing = (await api.request<{ workloads: Workload[] }>('GET', `/api/v1/tenants/${DEMO_TENANT}/workloads`)).body.workloads;
   let workload = state.workload && existing.find((candidate) => candidate.id === state.workload?.id);
   if (!workload || !state.workload) {
     const created = await api.request<Workload>('POST', `/api/v1/tenants/${DEMO_TENANT}/workloads`, {
