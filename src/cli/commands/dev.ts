@@ -33,9 +33,10 @@ export function registerDevCommand(program: Command): void {
       devState.adminToken = config.adminToken;
 
       const emulator = await startEmulator({ host: '127.0.0.1', port: Number(flags.emulatorPort) });
-      // In-process AWS SDK clients (broker, doctor, database auth) talk to the emulator unless told otherwise.
+      // In-process AWS SDK clients (broker, doctor, database auth) read AWS_ENDPOINT_URL*, as every SDK does:
+      // point them at the emulator unless told otherwise.
       if (!AWS_ENDPOINT_VARIABLES.some((name) => process.env[name])) process.env.AWS_ENDPOINT_URL = emulator.url;
-      const runtime = await startServerRuntime(config, { broker: { sts: { endpoint: process.env.AWS_ENDPOINT_URL_STS ?? process.env.AWS_ENDPOINT_URL ?? emulator.url } } }).catch(
+      const runtime = await startServerRuntime(config).catch(
         async (error: unknown) => {
           await emulator.close();
           throw error;
