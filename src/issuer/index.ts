@@ -24,3 +24,6 @@ export {
 export { AWS_TAGS_CLAIM, type SessionTagsInput } from './session_tags.js';
 export { CLAIMS_SUPPORTED, RESERVED_CLAIMS } from './token_claims.js';
 export { mintProbeToken, PROBE_KINDS, PROBE_AUDIENCE, PROBE_CLAIM, type ProbeKind, type ProbeToken, type SkippedProbe } from './probe_token.js';
+export { masterKeyVerifier, MasterKeyError } from './master_key_verifier.js';
+export { assertMasterKeyOpensDatabase, databaseHasSealedKeys, type MasterKeyCheck } from './master_key_check.js';
+export { rewrapMasterKey, type RewrapProgress } from './master_key_rewrap.js';

@@ -222,6 +222,24 @@ export class Issuer {
     return this.listKeys(tenantId);
   }
 
+  /**
+   * `/readyz`: every tenant that has keys can sign. A key sealed under another master key, or a tenant left
+   * without an active key, makes the server not ready instead of failing each token request in silence.
+   */
+  async signingReadiness(): Promise<{ name: string; ok: boolean; detail?: Record<string, unknown> }> {
+    const unable: string[] = [];
+    for (const tenantId of await this.options.store.signingKeys.tenantIds()) {
+      try {
+        const keys = await this.keyRing.get(tenantId);
+        if (keys.signerError !== undefined || keys.signer === undefined) unable.push(tenantId);
+      } catch {
+        unable.push(tenantId);
+      }
+    }
+    if (unable.length === 0) return { name: 'signing', ok: true };
+    return { name: 'signing', ok: false, detail: { tenantsUnableToSign: unable.slice(0, 20), count: unable.length } };
+  }
+
   /** One scheduled pass over every tenant: remove expired keys, rotate due ones, keep a next key. */
   async runKeyMaintenance(): Promise<void> {
     for (const tenantId of await this.options.store.signingKeys.tenantIds()) {

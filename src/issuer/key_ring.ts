@@ -15,6 +15,7 @@ import {
   type KeyTimeline,
   type RotationPolicy,
 } from './key_rotation.js';
+import { masterKeyVerifier } from './master_key_verifier.js';
 import { openPrivateKey, sealPrivateKey } from './private_key_sealing.js';
 import { generateSigningKey, type PublicJwk, type SigningAlgorithm, type SigningKeyPair } from './signing_key.js';
 import type { SigningWorker } from './signing_worker.js';
@@ -28,6 +29,8 @@ export interface TenantKeys {
   documents: IssuerDocuments;
   keys: SigningKeyRecord[];
   loadedAt: number;
+  /** Why the active key cannot sign (e.g. sealed under another master key); the JWKS is still served. */
+  signerError?: Error;
 }
 
 /** A key as `GET /tenants/{t}/keys` shows it: no private material. */
@@ -76,9 +79,11 @@ export class KeyRing {
   private readonly loaded = new Map<string, TenantKeys>();
   private readonly loading = new Map<string, Promise<TenantKeys>>();
   private readonly reloadAfterMs: number;
+  private readonly verifier: string;
 
   constructor(private readonly options: KeyRingOptions) {
     this.reloadAfterMs = options.reloadAfterMs ?? 30_000;
+    this.verifier = masterKeyVerifier(options.masterKey);
   }
 
   /** The cached keys if loaded (stale ones trigger a background reload but are still served). */
@@ -125,17 +130,25 @@ export class KeyRing {
     const at = now();
     const issuer = issuerUrls().issuerFor(tenantId);
     const active = activeKey(keys);
-    const signer =
-      active === undefined
-        ? undefined
-        : createTokenSigner(
-            active.kid,
-            active.algorithm as SigningAlgorithm,
-            openPrivateKey(masterKey, active.sealedPrivateKey, { tenantId, kid: active.kid }),
-            this.options.signingWorker,
-          );
+    let signer: TokenSigner | undefined;
+    let signerError: Error | undefined;
+    try {
+      signer =
+        active === undefined
+          ? undefined
+          : createTokenSigner(
+              active.kid,
+              active.algorithm as SigningAlgorithm,
+              openPrivateKey(masterKey, active.sealedPrivateKey, { tenantId, kid: active.kid }),
+              this.options.signingWorker,
+            );
+    } catch (error) {
+      // The public keys do not depend on the master key: keep publishing them, refuse only to sign.
+      signerError = error instanceof Error ? error : new Error(String(error));
+    }
     const published = publishedKeys(keys, at, policy).map((k) => k.publicJwk as unknown as PublicJwk);
-    return { tenantId, issuer, signer, documents: buildIssuerDocuments(issuer, published, policy.jwksMaxAgeSeconds), keys, loadedAt: at };
+    const documents = buildIssuerDocuments(issuer, published, policy.jwksMaxAgeSeconds);
+    return { tenantId, issuer, signer, documents, keys, loadedAt: at, ...(signerError ? { signerError } : {}) };
   }
 
   view(keys: readonly SigningKeyRecord[]): SigningKeyView[] {
@@ -212,8 +225,29 @@ export class KeyRing {
 
   /** The signer of a tenant, or 503 when it has none (all keys revoked and none created yet). */
   signerOf(keys: TenantKeys): TokenSigner {
+    if (keys.signerError !== undefined) {
+      throw new UnavailableError('signing_key_unreadable', `Tenant ${keys.tenantId} cannot sign tokens now: its signing key cannot be opened (see /readyz).`);
+    }
     if (keys.signer === undefined) throw new UnavailableError('no_signing_key', `Tenant ${keys.tenantId} has no active signing key.`);
     return keys.signer;
+  }
+
+  /**
+   * Inside the key change's transaction: this server's master key is still the database's, and no rewrap is
+   * moving the keys to another one. A database without a verifier yet gets this key's (the first key change).
+   */
+  private async holdMasterKey(tx: Repositories): Promise<void> {
+    const recorded = await tx.masterKeyVerifier.get();
+    if (recorded === undefined) {
+      await tx.masterKeyVerifier.initialize(this.verifier, new Date(this.options.now()).toISOString());
+      return;
+    }
+    if (!(await tx.masterKeyVerifier.holdForKeyChange(this.verifier))) {
+      throw new UnavailableError(
+        'master_key_changed',
+        'The signing keys are sealed under another master key now (a rewrap ran or is running); restart this server with the current ROLEBRIDGE_MASTER_KEY.',
+      );
+    }
   }
 
   private async apply(
@@ -223,6 +257,7 @@ export class KeyRing {
     actions: readonly KeyAction[],
     pairs: SigningKeyPair[],
   ): Promise<string[]> {
+    await this.holdMasterKey(tx);
     const at = this.options.now();
     const created: string[] = [];
     let pairIndex = 0;
@@ -232,12 +267,16 @@ export class KeyRing {
       switch (action.type) {
         case 'create': {
           const pair = pairs[pairIndex++] as SigningKeyPair;
+          const context = { tenantId, kid: pair.kid };
+          const sealedPrivateKey = sealPrivateKey(this.options.masterKey, pair.privateKey, context);
+          // Never commit a key that cannot be opened again: open it before the row is written.
+          openPrivateKey(this.options.masterKey, sealedPrivateKey, context);
           await tx.signingKeys.insert({
             tenantId,
             kid: pair.kid,
             algorithm: pair.algorithm,
             publicJwk: pair.publicJwk as unknown as Record<string, unknown>,
-            sealedPrivateKey: sealPrivateKey(this.options.masterKey, pair.privateKey, { tenantId, kid: pair.kid }),
+            sealedPrivateKey,
             createdAt,
             activatedAt: action.state === 'active' ? createdAt : null,
             retiredAt: null,

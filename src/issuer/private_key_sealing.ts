@@ -34,6 +34,12 @@ export function sealPrivateKey(masterKey: Buffer, privateKey: KeyObject, context
   return Buffer.concat([Buffer.from([FORMAT_VERSION]), iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
 }
 
+/** Whether `sealed` is this file's format (a key sealed under the master key, not one held elsewhere). */
+export function isSealedLocally(sealed: string): boolean {
+  const bytes = Buffer.from(sealed, 'base64url');
+  return bytes[0] === FORMAT_VERSION && bytes.length > 1 + IV_BYTES + TAG_BYTES;
+}
+
 /** Opens a sealed key; a wrong master key, a tampered ciphertext or a moved row all fail the same way. */
 export function openPrivateKey(masterKey: Buffer, sealed: string, context: SealingContext): KeyObject {
   assertMasterKey(masterKey);

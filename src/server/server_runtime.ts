@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createBrokerServices, createConnectionDriftWatch, type BrokerServicesOptions } from '../aws/index.js';
 import { resolveMasterKey, type Config } from '../config/index.js';
-import { DEFAULT_ROTATION_POLICY, Issuer } from '../issuer/index.js';
+import { assertMasterKeyOpensDatabase, databaseHasSealedKeys, DEFAULT_ROTATION_POLICY, Issuer } from '../issuer/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { ensureBootstrapAdminKey } from './bootstrap_admin_key.js';
 import { buildServer } from './build_server.js';
@@ -39,7 +39,9 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
   const now = options.now ?? Date.now;
   const store = await openStore(config.databaseUrl);
   try {
-    const masterKey = resolveMasterKey(config, (message) => logger.warn(message));
+    // Before anything is written or served: the master key must be the one this database's keys are sealed under.
+    const masterKey = resolveMasterKey(config, (message) => logger.warn(message), { mayGenerate: !(await databaseHasSealedKeys(store)) });
+    await assertMasterKeyOpensDatabase(store, masterKey, now());
     const bootstrap = await ensureBootstrapAdminKey(store, config.adminToken, now());
     const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? true });
     const issuer = new Issuer({
@@ -71,7 +73,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       aws,
       logger,
       metrics,
-      readiness: [() => aws.readiness()],
+      readiness: [() => aws.readiness(), () => issuer.signingReadiness()],
       now,
     };
     const app = await buildServer(deps);

@@ -7,6 +7,7 @@ export type { WorkloadRecord } from './workloads.js';
 export type { ConnectionRecord, ConnectionHopRecord } from './connections.js';
 export { ConnectionTestRepository, type ConnectionTestRecord, type NewConnectionTest } from './connection_tests.js';
 export type { SigningKeyRecord } from './signing_keys.js';
+export type { MasterKeyVerifierRecord } from './master_key_verifiers.js';
 export type { ApiKeyRecord, ApiKeyRole } from './api_keys.js';
 export type { SetupCodeRecord, NewSetupCode, SetupCodeExchange } from './setup_codes.js';
 export type { AuditEvent, NewAuditEvent, AuditQuery } from './audit_log.js';

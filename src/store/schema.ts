@@ -94,6 +94,14 @@ export interface SetupCodesTable {
   session_expires_at: string | null;
 }
 
+/** One row (`id = 'master'`): the master key's verifier, and the target of an unfinished rewrap (migration 005). */
+export interface MasterKeyVerifierTable {
+  id: string;
+  verifier: string;
+  rewrap_verifier: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   signing_keys: SigningKeysTable;
@@ -102,4 +110,5 @@ export interface Database {
   api_keys: ApiKeysTable;
   audit_events: AuditEventsTable;
   setup_codes: SetupCodesTable;
+  master_key_verifier: MasterKeyVerifierTable;
 }

@@ -91,6 +91,24 @@ export class SigningKeyRepository {
     await this.db.updateTable('signing_keys').set(update).where('tenant_id', '=', tenantId).where('kid', '=', kid).execute();
   }
 
+  /** Every key of every tenant, in a stable order (the master-key check and rewrap walk them). */
+  async listAll(): Promise<SigningKeyRecord[]> {
+    const rows = await this.db.selectFrom('signing_keys').selectAll().orderBy('tenant_id').orderBy('kid').execute();
+    return rows.map(fromRow);
+  }
+
+  /** Replaces a sealed key only if it is still the one read (a rewrap never overwrites a newer write). */
+  async replaceSealedKey(tenantId: string, kid: string, expected: string, sealed: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('signing_keys')
+      .set({ private_key_ciphertext: sealed })
+      .where('tenant_id', '=', tenantId)
+      .where('kid', '=', kid)
+      .where('private_key_ciphertext', '=', expected)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async remove(tenantId: string, kid: string): Promise<void> {
     await this.db.deleteFrom('signing_keys').where('tenant_id', '=', tenantId).where('kid', '=', kid).execute();
   }

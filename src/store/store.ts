@@ -3,6 +3,7 @@ import { ConflictError } from '../core/index.js';
 import { ApiKeyRepository } from './api_keys.js';
 import { AuditLog } from './audit_log.js';
 import { ConnectionRepository } from './connections.js';
+import { MasterKeyVerifierRepository } from './master_key_verifiers.js';
 import { SetupCodeRepository } from './setup_codes.js';
 import { SigningKeyRepository } from './signing_keys.js';
 import { migrateToLatest, openDatabase, type DialectName } from './open_database.js';
@@ -21,6 +22,7 @@ export class Repositories {
   readonly connections: ConnectionRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly setupCodes: SetupCodeRepository;
+  readonly masterKeyVerifier: MasterKeyVerifierRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -31,6 +33,7 @@ export class Repositories {
     this.connections = new ConnectionRepository(db);
     this.signingKeys = new SigningKeyRepository(db);
     this.setupCodes = new SetupCodeRepository(db);
+    this.masterKeyVerifier = new MasterKeyVerifierRepository(db);
   }
 }
 

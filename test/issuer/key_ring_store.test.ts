@@ -104,7 +104,11 @@ describe.each(databasesUnderTest())('issuer keys on $dialect', ({ newUrl }) => {
       policy: DEFAULT_ROTATION_POLICY,
       now: Date.now,
     });
-    await expect(other.keyRing.load('acme')).rejects.toMatchObject({ code: 'signing_key_unreadable' });
+    // It still publishes the public keys, but refuses to sign (503) instead of failing the JWKS too.
+    const keys = await other.keyRing.load('acme');
+    expect(keys.signerError).toBeDefined();
+    expect(JSON.parse(keys.documents.jwks.body.toString())).toMatchObject({ keys: [{}, {}] });
+    expect(() => other.keyRing.signerOf(keys)).toThrow(expect.objectContaining({ code: 'signing_key_unreadable', status: 503 }));
     expect(masterKey).toHaveLength(32);
   });
 
