@@ -63,6 +63,25 @@ export function parseMasterKey(value: string, variable = 'ROLEBRIDGE_MASTER_KEY'
   return key;
 }
 
+export const ADMIN_TOKEN_MIN_LENGTH = 24;
+const ADMIN_TOKEN_MIN_DISTINCT = 10;
+
+/**
+ * The bootstrap admin token has every right: a short or repetitive one (a word, `aaaa…`) is refused at start.
+ * Length and distinct characters are what can be judged without a dictionary; the message says how to make one.
+ */
+export function parseAdminToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const distinct = new Set(value).size;
+  if (value.length < ADMIN_TOKEN_MIN_LENGTH || distinct < ADMIN_TOKEN_MIN_DISTINCT || /\s/.test(value)) {
+    throw invalid(
+      'ROLEBRIDGE_ADMIN_TOKEN',
+      `too weak for a key with every right (${value.length} characters, ${distinct} distinct): use at least ${ADMIN_TOKEN_MIN_LENGTH} random characters without spaces, e.g. \`openssl rand -base64 32\``,
+    );
+  }
+  return value;
+}
+
 export function validateIssuerTemplate(template: string): string {
   let url: URL;
   try {
@@ -110,7 +129,7 @@ export function loadConfig(env: Environment = process.env, overrides: Partial<Co
     dataDir: overrides.dataDir ?? dataDirFor(databaseUrl, env),
     host: overrides.host ?? env.HOST ?? '127.0.0.1',
     port,
-    adminToken: overrides.adminToken ?? (env.ROLEBRIDGE_ADMIN_TOKEN || undefined),
+    adminToken: parseAdminToken(overrides.adminToken ?? (env.ROLEBRIDGE_ADMIN_TOKEN || undefined)),
     features: overrides.features ?? {
       awsDatabaseIamAuth: parseBoolean('ROLEBRIDGE_FEATURE_AWS_DATABASE_IAM_AUTH', env.ROLEBRIDGE_FEATURE_AWS_DATABASE_IAM_AUTH, false),
     },

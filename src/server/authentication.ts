@@ -52,6 +52,34 @@ function setupScopeForbidden(message: string): ForbiddenError {
   return new ForbiddenError('setup_scope_forbidden', message);
 }
 
+/**
+ * Which phase a guard runs in. Guards are declared as a route's `preHandler` (readable next to the route);
+ * `authenticateFirst` (an `onRoute` hook) moves them before body parsing and schema validation, so an
+ * unauthenticated request gets 401 and never learns the schema from a 400.
+ */
+export const GUARD = Symbol('rolebridge.guard');
+type Guarded<T> = T & { [GUARD]?: 'identity' | 'setup' };
+
+function markGuard<T extends object>(handler: T, kind: 'identity' | 'setup'): T {
+  (handler as Guarded<T>)[GUARD] = kind;
+  return handler;
+}
+
+export function guardKind(handler: unknown): 'identity' | 'setup' | undefined {
+  return typeof handler === 'function' ? (handler as Guarded<object>)[GUARD] : undefined;
+}
+
+/** What an access reader returns when the body it reads is not there yet or is not an object (validation says why). */
+function readAccess(read: ((request: FastifyRequest) => string | undefined) | undefined, request: FastifyRequest): string | undefined {
+  if (read === undefined) return undefined;
+  try {
+    const value = read(request);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 interface CacheEntry<T> {
   value: T | undefined;
   expiresAt: number;
@@ -91,7 +119,7 @@ export class Authenticator {
    * preHandler for /api/v1 admin routes: a live API key; `viewer` keys may only read; a tenant-scoped key
    * only reaches its own tenant's routes (`:tenant` param).
    */
-  readonly requireAdmin = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+  readonly requireAdmin = markGuard(async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const hash = hashSecret(bearerToken(request));
     const key = await this.cached(this.adminCache, hash, () => this.store.apiKeys.findBySecretHash(hash));
     if (!key || key.revokedAt !== null) {
@@ -107,7 +135,7 @@ export class Authenticator {
       throw new ForbiddenError('tenant_forbidden', `API key '${key.name}' is limited to tenant '${key.tenantId}'.`);
     }
     request.principal = { kind: 'admin', apiKey: { id: key.id, name: key.name, role: key.role, tenantId: key.tenantId } };
-  };
+  }, 'identity');
 
   /**
    * preHandler for the few routes guided set-up needs: an admin key exactly as `requireAdmin`, or a set-up
@@ -115,13 +143,16 @@ export class Authenticator {
    * one; every other route keeps `requireAdmin`, which refuses sessions with 403 `setup_scope_forbidden`.
    */
   requireAdminOrSetup(access: SetupAccess = {}): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
-    return async (request, reply) => {
+    // Runs twice when moved first: before the body is read (who, which tenant), then once it is (what it names).
+    return markGuard(async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      if (request.principal?.kind === 'setup') return this.checkSetupAccess(request, request.principal.setup, access);
+      if (request.principal?.kind === 'admin') return;
       const token = bearerToken(request);
       const grant = token.startsWith(SETUP_SESSION_PREFIX) ? await this.setupSession(hashSecret(token)) : undefined;
       if (grant === undefined) return this.requireAdmin(request, reply);
       await this.checkSetupAccess(request, grant, access);
       request.principal = { kind: 'setup', setup: grant };
-    };
+    }, 'setup');
   }
 
   /** The grant of a set-up session token; 401 when it is unknown or has expired. */
@@ -143,15 +174,15 @@ export class Authenticator {
   private async checkSetupAccess(request: FastifyRequest, grant: SetupGrant, access: SetupAccess): Promise<void> {
     const tenant = (request.params as Record<string, unknown> | undefined)?.tenant;
     if (tenant !== grant.tenantId) throw setupScopeForbidden(`This set-up session is for tenant '${grant.tenantId}' only.`);
-    const tokenConfig = access.tokenConfig?.(request);
+    const tokenConfig = readAccess(access.tokenConfig, request);
     if (tokenConfig !== undefined && tokenConfig !== grant.tokenConfig) {
       throw setupScopeForbidden(`This set-up session is for token config '${grant.tokenConfig}' only.`);
     }
-    const scope = access.scope?.(request);
+    const scope = readAccess(access.scope, request);
     if (scope !== undefined && grant.scope !== null && scope !== grant.scope) {
       throw setupScopeForbidden(`This set-up session is pinned to scope '${grant.scope}'.`);
     }
-    const connection = access.connection?.(request);
+    const connection = readAccess(access.connection, request);
     if (connection === undefined) return;
     if (grant.connection !== null && connection !== grant.connection) {
       throw setupScopeForbidden(`This set-up session is pinned to connection '${grant.connection}'.`);
@@ -166,7 +197,7 @@ export class Authenticator {
    * preHandler for workload routes: the bearer is a workload secret of a live workload. Callback style so
    * a warm secret (the token and credentials hot paths) is admitted synchronously, with no promise.
    */
-  readonly requireWorkload = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
+  readonly requireWorkload = markGuard((request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
     let hash: string;
     try {
       hash = hashSecret(bearerToken(request));
@@ -183,7 +214,7 @@ export class Authenticator {
       (workload) => admitWorkload(request, workload, done),
       (error: unknown) => done(error as Error),
     );
-  };
+  }, 'identity');
 }
 
 function admitWorkload(request: FastifyRequest, workload: WorkloadRecord | undefined, done: (error?: Error) => void): void {

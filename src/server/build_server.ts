@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { isRolebridgeError } from '../core/index.js';
 import { Authenticator } from './authentication.js';
 import type { ServerDeps } from './deps.js';
 import { installErrorEnvelope } from './error_envelope.js';
 import { issuerDocumentsFastPath } from './issuer_documents_fast_path.js';
 import { installOpenApi } from './openapi.js';
+import { authenticateFirst } from './authenticate_first.js';
+import { AuthenticationFailures } from './authentication_failures.js';
 import { readinessSchema } from './routes/health.js';
 import { routeRegistrations } from './routes/index.js';
 import type { RouteContext } from './routes/route_context.js';
@@ -31,6 +34,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Our own onResponse hook logs requests (quietly for the hot routes); fastify's per-request lines are off.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
+    // Longer path parameters reach the route (authentication first, then the schema's 400 envelope) instead of
+    // fastify's bare 414 from the router.
+    maxParamLength: 2048,
     requestIdHeader: false, // genReqId reads x-request-id itself, accepting only safe values
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
@@ -68,7 +74,20 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     done();
   });
 
+  // Every refused credential is counted and (rate-limited) audited; the credential itself never is.
+  const authenticationFailures = new AuthenticationFailures({
+    store: deps.store,
+    registry: deps.metrics.registry,
+    now: deps.now,
+    onError: (error) => deps.logger.error({ err: error }, 'audit of a failed authentication failed'),
+  });
+  app.addHook('onError', (request, _reply, error, done) => {
+    if (isRolebridgeError(error) && error.status === 401) authenticationFailures.record(request, error.code);
+    done();
+  });
+
   await installOpenApi(app);
+  app.addHook('onRoute', authenticateFirst);
   const ctx: RouteContext = { ...deps, auth: new Authenticator(deps.store, deps.now) };
   for (const register of routeRegistrations) await register(app, ctx);
   return app;

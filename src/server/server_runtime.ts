@@ -101,6 +101,12 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
         // The default issuer follows the port actually bound (tests and ephemeral dev servers listen on port 0).
         config.issuerTemplate = `http://127.0.0.1:${new URL(url).port}/t/{tenant}`;
       }
+      if (config.metricsToken === undefined && !isLoopbackHost(config.host)) {
+        logger.warn(
+          { host: config.host },
+          `ROLEBRIDGE_METRICS_TOKEN is not set and the server listens on ${config.host}, beyond loopback: /metrics is public and names tenants and connections. Set ROLEBRIDGE_METRICS_TOKEN to require a bearer token for it.`,
+        );
+      }
     } else {
       await app.ready();
     }
@@ -122,4 +128,8 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
     await store.close();
     throw error;
   }
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

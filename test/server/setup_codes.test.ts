@@ -228,4 +228,26 @@ describe('set-up codes and set-up sessions', () => {
     expect(everything).not.toContain(started.sessionToken);
     expect(everything).not.toMatch(/rbss?_[A-Za-z0-9_-]{43}/);
   });
+  it("lists only its own token config's connections (and only its pinned one) to a set-up session", async () => {
+    for (const [name, tokenConfig] of [['listed-aws', 'aws'], ['listed-other', 'other']] as const) {
+      const created = await admin('POST', '/api/v1/tenants/acme/connections', {
+        name,
+        roleArn: `arn:aws:iam::123456789012:role/${name}`,
+        region: 'us-east-1',
+        tokenConfig,
+        verify: false,
+      });
+      expect(created.status, JSON.stringify(created.json)).toBe(201);
+    }
+    const names = async (token: string): Promise<string[]> => {
+      const listed = await call('GET', '/api/v1/tenants/acme/connections', token);
+      expect(listed.status).toBe(200);
+      return (listed.json.connections as Array<{ name: string }>).map((c) => c.name);
+    };
+    expect(await names(TEST_ADMIN_TOKEN)).toEqual(expect.arrayContaining(['listed-aws', 'listed-other']));
+    const forAws = await names((await session({ tokenConfig: 'aws' })).sessionToken);
+    expect(forAws).toContain('listed-aws');
+    expect(forAws).not.toContain('listed-other');
+    expect(await names((await session({ tokenConfig: 'aws', connection: 'not-yet' })).sessionToken)).toEqual([]);
+  });
 });

@@ -147,6 +147,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
       schema: {
         tags: ['connections'],
         summary: "The tenant's connections",
+        description: 'A set-up session sees only the connections of its own token config (and only its pinned connection, when it has one).',
         security: [{ adminToken: [] }, { setupSession: [] }],
         params: tenantParams,
         response: {
@@ -160,7 +161,18 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
     async (request) => {
       const { tenant } = request.params;
       if (!(await ctx.store.tenants.find(tenant))) throw new NotFoundError('tenant_not_found', `No tenant ${tenant}.`, { tenantId: tenant });
-      return { connections: (await ctx.store.connections.list(tenant)).map(connectionView) };
+      const all = await ctx.store.connections.list(tenant);
+      // A set-up session sees only what set-up needs: its own token config's connections (and its pinned one).
+      const principal = request.principal;
+      const visible =
+        principal?.kind === 'setup'
+          ? all.filter(
+              (connection) =>
+                connection.tokenConfig === principal.setup.tokenConfig &&
+                (principal.setup.connection === null || connection.name === principal.setup.connection),
+            )
+          : all;
+      return { connections: visible.map(connectionView) };
     },
   );
 

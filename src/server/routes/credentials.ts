@@ -84,7 +84,8 @@ export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext
     '/api/v1/credentials/:connection',
     {
       config: { quiet: true },
-      preHandler: (request, reply, done) => {
+      // Authentication before anything reads the request (401 first, see authenticate_first).
+      onRequest: (request, reply, done) => {
         acceptContainerAuthorization(request);
         ctx.auth.requireWorkload(request, reply, done);
       },

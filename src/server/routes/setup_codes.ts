@@ -104,6 +104,15 @@ export function registerSetupCodeRoutes(app: FastifyInstance, ctx: RouteContext)
   app.post(
     '/api/v1/setup-sessions',
     {
+      // The code is the whole request: exchanged and answered before any body is read (401 before 400).
+      onRequest: async (request, reply) => {
+        const { sessionToken, grant } = await exchangeSetupCode(ctx, bearerToken(request, 'set-up code'), request.id);
+        // Answered here: returning the reply tells fastify the request is done (no body read, no handler).
+        return reply
+          .status(200)
+          .header('cache-control', 'no-store')
+          .send({ sessionToken, expiresAt: grant.expiresAt, tenant: grant.tenantId, tokenConfig: grant.tokenConfig, scope: grant.scope, connection: grant.connection });
+      },
       schema: {
         tags: ['setup'],
         summary: 'Exchange a set-up code (once) for a set-up session',
@@ -115,10 +124,8 @@ export function registerSetupCodeRoutes(app: FastifyInstance, ctx: RouteContext)
         response: { 200: sessionSchema, 401: errorResponseSchema },
       },
     },
-    async (request, reply) => {
-      const { sessionToken, grant } = await exchangeSetupCode(ctx, bearerToken(request, 'set-up code'), request.id);
-      reply.header('cache-control', 'no-store');
-      return { sessionToken, expiresAt: grant.expiresAt, tenant: grant.tenantId, tokenConfig: grant.tokenConfig, scope: grant.scope, connection: grant.connection };
+    async () => {
+      throw new Error('unreachable: the exchange answers from onRequest');
     },
   );
 }
