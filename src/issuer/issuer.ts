@@ -11,7 +11,7 @@ import { sessionTagsToInput, type SessionTagsInput } from './session_tags.js';
 import { assertSigningAlgorithm, DEFAULT_SIGNING_ALGORITHM, type SigningAlgorithm } from './signing_key.js';
 import { SigningWorker } from './signing_worker.js';
 import { assertSubjectValue, canRenderSubject, renderSubjectTemplate } from './subject_template.js';
-import { assertTenantId } from './tenant_id.js';
+import { assertTenantId, isTenantId } from './tenant_id.js';
 import { compileTokenConfig, type TokenConfigInput } from './token_config.js';
 import { subjectValuesOf, TokenIssuer, type IssuedToken } from './token_issuer.js';
 import { newWorkloadId, newWorkloadSecret } from './workload_credentials.js';
@@ -171,6 +171,8 @@ export class Issuer {
 
   /** Tenants are immutable, so a found tenant is cached for good. */
   async findTenant(id: string): Promise<TenantRecord | undefined> {
+    // Not a tenant id (a NUL byte, a slash, 5,000 characters) names no tenant: no query (PostgreSQL refuses NULs).
+    if (!isTenantId(id)) return undefined;
     const cached = this.tenants.get(id);
     if (cached) return cached;
     const tenant = await this.options.store.tenants.find(id);

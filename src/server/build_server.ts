@@ -9,6 +9,7 @@ import { issuerDocumentsFastPath } from './issuer_documents_fast_path.js';
 import { installOpenApi } from './openapi.js';
 import { authenticateFirst } from './authenticate_first.js';
 import { AuthenticationFailures } from './authentication_failures.js';
+import { refuseNulInUrl, refuseUnsafeBody } from './request_text_limits.js';
 import { readinessSchema } from './routes/health.js';
 import { routeRegistrations } from './routes/index.js';
 import type { RouteContext } from './routes/route_context.js';
@@ -37,6 +38,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Longer path parameters reach the route (authentication first, then the schema's 400 envelope) instead of
     // fastify's bare 414 from the router.
     maxParamLength: 2048,
+    // Errors fastify raises before routing (a malformed URL, a path segment past maxParamLength) wear the envelope too.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void (reply as unknown as { status(code: number): { send(body: unknown): unknown } })
+        .status(tooLong ? 414 : 400)
+        .send({ error: { code: tooLong ? 'path_parameter_too_long' : 'invalid_url', message: tooLong ? 'A path segment is too long.' : 'The URL is malformed.' } });
+    },
     requestIdHeader: false, // genReqId reads x-request-id itself, accepting only safe values
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
@@ -54,6 +62,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const durations = new Map<string, { observe(value: number): void }>();
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
+  });
+  // After authentication (route onRequest guards), before the schema: NUL bytes and runaway nesting are a 400.
+  app.addHook('preValidation', (request, _reply, done) => {
+    try {
+      refuseNulInUrl(request);
+      refuseUnsafeBody(request);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
