@@ -8,6 +8,7 @@ import { installErrorEnvelope } from './error_envelope.js';
 import { issuerDocumentsFastPath } from './issuer_documents_fast_path.js';
 import { installOpenApi } from './openapi.js';
 import { authenticateFirst } from './authenticate_first.js';
+import { clientErrorEnvelope } from './client_error_envelope.js';
 import { AuthenticationFailures } from './authentication_failures.js';
 import { refuseNulInUrl, refuseUnsafeBody } from './request_text_limits.js';
 import { readinessSchema } from './routes/health.js';
@@ -38,6 +39,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Longer path parameters reach the route (authentication first, then the schema's 400 envelope) instead of
     // fastify's bare 414 from the router.
     maxParamLength: 2048,
+    clientErrorHandler: clientErrorEnvelope,
     // Errors fastify raises before routing (a malformed URL, a path segment past maxParamLength) wear the envelope too.
     frameworkErrors: (error, _request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
