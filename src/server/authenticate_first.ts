@@ -1,5 +1,5 @@
 import type { RouteOptions } from 'fastify';
-import { guardKind } from './authentication.js';
+import { guardKind } from '../access/index.js';
 
 type Hook = NonNullable<RouteOptions['preHandler']>;
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { isRolebridgeError } from '../core/index.js';
-import { Authenticator } from './authentication.js';
 import type { ServerDeps } from './deps.js';
 import { installErrorEnvelope } from './error_envelope.js';
 import { issuerDocumentsFastPath } from './issuer_documents_fast_path.js';
@@ -13,7 +12,6 @@ import { AuthenticationFailures } from './authentication_failures.js';
 import { refuseNulInUrl, refuseUnsafeBody } from './request_text_limits.js';
 import { readinessSchema } from './routes/health.js';
 import { routeRegistrations } from './routes/index.js';
-import type { RouteContext } from './routes/route_context.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -109,8 +107,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await installOpenApi(app);
   app.addHook('onRoute', authenticateFirst);
-  const ctx: RouteContext = { ...deps, auth: new Authenticator(deps.store, deps.now) };
-  for (const register of routeRegistrations) await register(app, ctx);
+  for (const register of routeRegistrations) await register(app, deps);
   return app;
 }
 

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { loadConfig, parseMasterKey, resolveMasterKey } from '../../config/index.js';
-import { rewrapMasterKey } from '../../issuer/index.js';
-import { openStore } from '../../store/index.js';
+import { loadConfig, parseMasterKey } from '../../config/index.js';
+import { rewrapDatabaseMasterKey } from '../../runtime/index.js';
 import { usageError } from '../cli_exit.js';
 import { printJson, printLine } from '../output.js';
 
@@ -26,27 +25,18 @@ async function runRewrap(flags: RewrapFlags): Promise<void> {
   }
   const newKey = parseMasterKey(text, '--new-master-key-file');
   const config = loadConfig(process.env, flags.databaseUrl === undefined ? {} : { databaseUrl: flags.databaseUrl });
-  const store = await openStore(config.databaseUrl);
-  try {
-    const oldKey = resolveMasterKey(config, () => undefined, { mayGenerate: false });
-    const progress = await rewrapMasterKey(store, oldKey, newKey, {
-      now: Date.now,
-      onKey: (p) => {
-        if (!flags.json && p.rewrapped % 100 === 0) printLine(`  ${p.rewrapped} keys re-sealed…`);
-      },
-    });
-    if (flags.json) {
-      printJson(progress);
-      return;
-    }
-    printLine(
-      `${progress.resumed ? 'Resumed an interrupted rewrap. ' : ''}Re-sealed ${progress.rewrapped} signing keys` +
-        `${progress.alreadyDone > 0 ? ` (${progress.alreadyDone} were already under the new key)` : ''}; ${progress.total} in all.`,
-    );
-    printLine('Start the servers with ROLEBRIDGE_MASTER_KEY set to the new key; the old key no longer opens anything.');
-  } finally {
-    await store.close();
+  const progress = await rewrapDatabaseMasterKey(config, newKey, (p) => {
+    if (!flags.json && p.rewrapped % 100 === 0) printLine(`  ${p.rewrapped} keys re-sealed…`);
+  });
+  if (flags.json) {
+    printJson(progress);
+    return;
   }
+  printLine(
+    `${progress.resumed ? 'Resumed an interrupted rewrap. ' : ''}Re-sealed ${progress.rewrapped} signing keys` +
+      `${progress.alreadyDone > 0 ? ` (${progress.alreadyDone} were already under the new key)` : ''}; ${progress.total} in all.`,
+  );
+  printLine('Start the servers with ROLEBRIDGE_MASTER_KEY set to the new key; the old key no longer opens anything.');
 }
 
 /** Adds `rewrap` to the `keys` command group (created here when no other file made it). */
