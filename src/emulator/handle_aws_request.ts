@@ -121,7 +121,7 @@ export async function handleAwsRequest(runtime: EmulatorRuntime, request: RawReq
     if (fault?.error) throw faultError(fault.error, caller?.accountId ?? params.get('RoleArn')?.split(':')[4] ?? '');
 
     const signedCaller = caller;
-    const json = service.protocol === 'json' && request.body !== '' ? (JSON.parse(request.body) as Record<string, unknown>) : undefined;
+    const json = service.protocol === 'json' && request.body !== '' ? parseJsonProtocolBody(request.body) : undefined;
     const context: ActionContext = {
       state: runtime.state,
       params,
@@ -155,6 +155,23 @@ export async function handleAwsRequest(runtime: EmulatorRuntime, request: RawReq
   } finally {
     if (changed) runtime.stateChanged();
   }
+}
+
+/**
+ * A JSON 1.1 body that is not a JSON object: AWS's JSON protocols answer 400 `SerializationException`
+ * (never a 500), with a message that does not echo the body.
+ */
+function parseJsonProtocolBody(body: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new AwsError('SerializationException', 400, 'Unable to parse the request body as JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AwsError('SerializationException', 400, 'Start of structure or map found where not expected.');
+  }
+  return value as Record<string, unknown>;
 }
 
 function internalError(error: unknown): AwsError {

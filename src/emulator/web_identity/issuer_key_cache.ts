@@ -15,6 +15,12 @@ export const VERIFICATION_KEY_UNAVAILABLE =
 /** STS gives up on an identity provider that takes longer than 5 seconds (AWS-REFERENCE §2.8). */
 const FETCH_TIMEOUT_MS = 5_000;
 
+/** Largest discovery or JWKS document read (a JWKS of a few dozen keys is a few KiB); larger is a fetch failure. */
+export const MAX_DOCUMENT_BYTES = 256 * 1024;
+
+/** An unknown `kid` refetches an issuer's JWKS at most once per this long; other unknown kids meanwhile fail. */
+export const UNKNOWN_KID_REFETCH_INTERVAL_MS = 30_000;
+
 interface CachedKeys {
   jwks: JSONWebKeySet;
   /** ms since the epoch; 0 means "use once". */
@@ -25,6 +31,7 @@ export type VerificationKey = Awaited<ReturnType<ReturnType<typeof createLocalJW
 
 export class IssuerKeyCache {
   private readonly cache = new Map<string, CachedKeys>();
+  private readonly lastUnknownKidRefetch = new Map<string, number>();
 
   constructor(private readonly timeoutMs: number = FETCH_TIMEOUT_MS) {}
 
@@ -34,6 +41,11 @@ export class IssuerKeyCache {
     if (cached !== undefined && cached.freshUntil > now) {
       const key = await selectKey(cached.jwks, header);
       if (key !== undefined) return key;
+      // A relying party refetches on an unknown kid (a rotation), but not for every such token: a stream of
+      // tokens with made-up kids must not turn into a stream of fetches at the issuer.
+      const last = this.lastUnknownKidRefetch.get(issuer);
+      if (last !== undefined && now - last < UNKNOWN_KID_REFETCH_INTERVAL_MS) throw keyUnavailable();
+      this.lastUnknownKidRefetch.set(issuer, now);
     }
     const fetched = await this.fetchKeys(issuer, now);
     const key = await selectKey(fetched.jwks, header);
@@ -43,6 +55,7 @@ export class IssuerKeyCache {
 
   clear(): void {
     this.cache.clear();
+    this.lastUnknownKidRefetch.clear();
   }
 
   private async fetchKeys(issuer: string, now: number): Promise<CachedKeys> {
@@ -65,7 +78,7 @@ export class IssuerKeyCache {
         redirect: 'error',
       });
       if (response.status !== 200) throw keyUnavailable();
-      const body: unknown = await response.json();
+      const body: unknown = JSON.parse(await readCapped(response, MAX_DOCUMENT_BYTES));
       if (typeof body !== 'object' || body === null) throw keyUnavailable();
       return { body, maxAgeSeconds: maxAgeOf(response.headers.get('cache-control')) };
     } catch (error) {
@@ -73,6 +86,30 @@ export class IssuerKeyCache {
       throw keyUnavailable();
     }
   }
+}
+
+/** The body as text, refusing (and cancelling) one larger than `limit` bytes before it is all in memory. */
+async function readCapped(response: Response, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw keyUnavailable();
+  }
+  const reader = response.body?.getReader();
+  if (reader === undefined) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw keyUnavailable();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

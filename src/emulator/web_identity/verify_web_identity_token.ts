@@ -19,6 +19,12 @@ const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'
 /** "IAM provides a five minute window beyond the expiration time … to account for clock skew" (AWS-REFERENCE §2.5). */
 const CLOCK_SKEW_SECONDS = 300;
 
+/**
+ * The furthest `exp` accepted: 7 days ahead. AWS documents no maximum (AWS-REFERENCE §2.6); real issuers mint
+ * minutes to hours (Kubernetes 24 h, some CIs 12 h). A far-future `exp` must not make a token eternal here.
+ */
+const MAX_EXPIRY_AHEAD_SECONDS = 7 * 86_400;
+
 export interface VerifiedWebIdentity {
   claims: Record<string, unknown>;
   provider: OidcProviderRecord;
@@ -90,7 +96,7 @@ export async function verifyWebIdentityToken(options: {
   const nowSeconds = Math.floor(now / 1000);
   for (const name of ['exp', 'nbf', 'iat']) {
     const value = claims[name];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value))) {
+    if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) {
       // "Timestamps in the token must be formatted as either an integer or a long integer." (STS model)
       throw invalidToken(`Invalid claim ${name}: timestamps must be integers.`);
     }
@@ -103,6 +109,10 @@ export async function verifyWebIdentityToken(options: {
       400,
       `Token expired: current date/time ${nowSeconds} must be before the expiration date/time ${exp}`,
     );
+  }
+  if (exp > nowSeconds + MAX_EXPIRY_AHEAD_SECONDS) {
+    // 1e308, 2^53-1, year 9999: not a token that "never expires" but one no issuer meant (emulator decision, README).
+    throw invalidToken(`Token expiration date/time ${exp} is too far in the future: current date/time ${nowSeconds}`);
   }
   const nbf = claims.nbf as number | undefined;
   if (nbf !== undefined && nbf > nowSeconds + CLOCK_SKEW_SECONDS) {
