@@ -1,10 +1,11 @@
 import { AwsError } from '../aws_error.js';
-import { ConstraintChecker, PATTERNS } from '../constraints.js';
+import { PATTERNS } from '../constraints.js';
 import type { ActionContext, ActionHandler } from '../emulator_service.js';
 import { keyedRecords, type UserRecord } from '../emulator_state.js';
 import { generateIdentifiers } from '../generate_identifiers.js';
 import type { XmlValue } from '../xml_response.js';
 import { accountOf, tagsParam } from './account_of.js';
+import { iamChecker } from './iam_checker.js';
 import { iamErrors } from './iam_errors.js';
 import { checkInlinePolicySize, checkPermissionPolicy } from './policy_document_checks.js';
 import { encodedDocument } from './role_actions.js';
@@ -19,7 +20,7 @@ function userArn(accountId: string, path: string, name: string): string {
 
 function userNameParam(context: ActionContext, required: boolean): string | undefined {
   const name = context.params.get('UserName');
-  new ConstraintChecker()
+  iamChecker()
     .string(name, { member: 'userName', required, min: 1, max: 64, pattern: PATTERNS.userName })
     .throwIfAny();
   return name;
@@ -48,7 +49,7 @@ function userXml(user: UserRecord): XmlValue {
 const createUser: ActionHandler = (context) => {
   const name = userNameParam(context, true)!;
   const path = context.params.get('Path') ?? '/';
-  new ConstraintChecker().string(path, { member: 'path', min: 1, max: 512, pattern: PATTERNS.path }).throwIfAny();
+  iamChecker().string(path, { member: 'path', min: 1, max: 512, pattern: PATTERNS.path }).throwIfAny();
   const account = accountOf(context);
   const arn = userArn(account.accountId, path, name);
   context.authorize('iam:CreateUser', arn);
@@ -86,7 +87,7 @@ const deleteUser: ActionHandler = (context) => {
 
 function policyName(context: ActionContext): string {
   const name = context.params.get('PolicyName');
-  new ConstraintChecker().string(name, { member: 'policyName', required: true, min: 1, max: 128, pattern: PATTERNS.policyName }).throwIfAny();
+  iamChecker().string(name, { member: 'policyName', required: true, min: 1, max: 128, pattern: PATTERNS.policyName }).throwIfAny();
   return name!;
 }
 
@@ -153,7 +154,7 @@ const createAccessKey: ActionHandler = (context) => {
 const deleteAccessKey: ActionHandler = (context) => {
   const user = existingUser(context, 'iam:DeleteAccessKey', false);
   const id = context.params.get('AccessKeyId');
-  new ConstraintChecker().string(id, { member: 'accessKeyId', required: true, min: 16, max: 128 }).throwIfAny();
+  iamChecker().string(id, { member: 'accessKeyId', required: true, min: 16, max: 128 }).throwIfAny();
   if (!keysOf(context, user).some((key) => key.accessKeyId === id)) throw iamErrors.noSuchAccessKey(id!);
   delete context.state.accessKeys[id!];
   context.markChanged();
