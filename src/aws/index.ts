@@ -53,6 +53,7 @@ export { describeSetupPlan } from './setup/describe_setup_plan.js';
 export { chainTrustStatement, hasPlannedChanges, planSetup, PERMISSION_POLICY_NAME, type AccountState, type DesiredSetup } from './setup/plan_setup.js';
 export { mergeTrustStatement, ROLEBRIDGE_SID_PREFIX } from './setup/merge_trust_statement.js';
 export { permissionPolicyForTemplates } from './setup/permission_policy_for_templates.js';
+export { managedPolicyArn } from './setup/managed_policy_arns.js';
 export { MissingAwsPermissionsError, AwsSetupCallError, type PermissionNeed } from './setup/setup_errors.js';
 export type { SetupChange, ChangeStatus, SetupOperation } from './setup/setup_change.js';
 export { provisionDemoRole, type DemoRoleInput } from './provision_demo_role.js';

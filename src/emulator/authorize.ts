@@ -61,7 +61,7 @@ function identityPolicies(state: EmulatorState, caller: Caller): string[] {
   if (account === undefined) return [];
   if (caller.kind === 'user') {
     const user = account.users[caller.user.name.toLowerCase()];
-    return user === undefined ? [] : Object.values(user.inlinePolicies);
+    return user === undefined ? [] : [...Object.values(user.inlinePolicies), ...attachedDocuments(state, caller.accountId, user.attachedPolicyArns)];
   }
   if (caller.kind === 'session') {
     const role = account.roles[caller.session.roleName.toLowerCase()];

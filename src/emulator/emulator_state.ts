@@ -80,6 +80,8 @@ export interface UserRecord {
   tags: Tag[];
   createDate: string;
   inlinePolicies: Record<string, string>;
+  /** ARNs of attached managed policies. */
+  attachedPolicyArns?: string[];
 }
 
 export interface AccessKeyRecord {

@@ -94,7 +94,7 @@ export function attachedDocuments(state: EmulatorState, accountId: string, arns:
 }
 
 export function attachmentCount(account: AccountRecord, arn: string): number {
-  return Object.values(account.roles).filter((role) => role.attachedPolicyArns?.includes(arn)).length;
+  return [...Object.values(account.roles), ...Object.values(account.users)].filter((holder) => holder.attachedPolicyArns?.includes(arn)).length;
 }
 
 export function boundaryUsageCount(account: AccountRecord, arn: string): number {

@@ -6,7 +6,7 @@ import { generateIdentifiers } from '../generate_identifiers.js';
 import { accountOf, tagsParam } from './account_of.js';
 import { iamChecker } from './iam_checker.js';
 import { checkTags } from './iam_tags.js';
-import { type ManagedPolicyView, findManagedPolicy, listManagedPolicies, policyXml } from './managed_policies.js';
+import { type ManagedPolicyView, attachmentCount, findManagedPolicy, listManagedPolicies, policyXml } from './managed_policies.js';
 import { paginate } from './pagination.js';
 import { checkPermissionPolicy } from './policy_document_checks.js';
 import { encodedDocument } from './role_actions.js';
@@ -189,8 +189,7 @@ const deletePolicy: ActionHandler = (context) => {
   const policy = existingPolicy(context, 'iam:DeletePolicy', arn);
   const record = ownPolicy(policy, 'Cannot delete policies outside your own account.');
   const account = accountOf(context);
-  const inUse = Object.values(account.roles).some((role) => role.attachedPolicyArns?.includes(arn));
-  if (inUse) throw new AwsError('DeleteConflict', 409, 'Cannot delete a policy attached to entities.');
+  if (attachmentCount(account, arn) > 0) throw new AwsError('DeleteConflict', 409, 'Cannot delete a policy attached to entities.');
   delete account.managedPolicies?.[record.arn];
   context.markChanged();
   return undefined;

@@ -370,6 +370,64 @@ MANAGED = {
     ],
 }
 
+SAMPLE_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{"Sid": "Statement1", "Effect": "Allow", "Action": ["iam:ListUsers"], "Resource": "*"}]})
+SAMPLE_POLICY_2 = json.dumps({"Version": "2012-10-17", "Statement": [{"Sid": "Statement1", "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": "*"}]})
+SAMPLE_POLICY_3 = json.dumps({"Version": "2012-10-17", "Statement": [{"Sid": "Statement1", "Effect": "Allow", "Action": ["ec2:DescribeInstances"], "Resource": "*"}]})
+SP_ARN = POLICY_ARN + "test-policy-sp"
+
+POLICIES = {
+    **{f"TestPolicies::test_policy_lifecycle[{label}]": [
+        step("iam:CreatePolicy", {"PolicyName": "test-policy-lc", "PolicyDocument": SAMPLE_POLICY, **({"Path": path} if path else {})}, "create-policy-response", save="created"),
+        step("iam:GetPolicy", {"PolicyArn": "${created.Policy.Arn}"}, "get-policy-response"),
+        step("iam:ListPolicies", {}, "filtered-policy-list", select="Policies[PolicyName=test-policy-lc]!"),
+        step("iam:DeletePolicy", {"PolicyArn": "${created.Policy.Arn}"}, "delete-policy-response"),
+    ] for label, path in [("/test/path/", "/test/path/"), ("/", "/"), ("None", None)]},
+    "TestPolicies::test_policy_errors": [
+        step("iam:CreatePolicy", {"PolicyName": "test-policy-sp", "PolicyDocument": SAMPLE_POLICY}, "create-policy-response"),
+        step("iam:CreatePolicy", {"PolicyName": "test-policy-sp", "PolicyDocument": SAMPLE_POLICY}, "policy-already-exists"),
+    ],
+    "TestPolicies::test_policy_version_lifecycle": [
+        step("iam:CreatePolicy", {"PolicyName": "test-policy-sp", "PolicyDocument": SAMPLE_POLICY}, "create-policy"),
+        step("iam:CreatePolicyVersion", {"PolicyArn": SP_ARN, "PolicyDocument": SAMPLE_POLICY_2, "SetAsDefault": True}, "create-version-v2"),
+        step("iam:GetPolicyVersion", {"PolicyArn": SP_ARN, "VersionId": "v2"}, "get-version-v2"),
+        step("iam:DeletePolicyVersion", {"PolicyArn": SP_ARN, "VersionId": "v1"}),
+        step("iam:CreatePolicyVersion", {"PolicyArn": SP_ARN, "PolicyDocument": SAMPLE_POLICY_3}, "create-version-v3"),
+        step("iam:GetPolicyVersion", {"PolicyArn": SP_ARN, "VersionId": "v3"}, "get-version-v3"),
+        step("iam:ListPolicyVersions", {"PolicyArn": SP_ARN}, "list-versions"),
+    ],
+    "TestPolicies::test_policy_version_set_default": [
+        step("iam:CreatePolicy", {"PolicyName": "test-policy-sp", "PolicyDocument": SAMPLE_POLICY}),
+        step("iam:CreatePolicyVersion", {"PolicyArn": SP_ARN, "PolicyDocument": SAMPLE_POLICY_2, "SetAsDefault": True}),
+        step("iam:CreatePolicyVersion", {"PolicyArn": SP_ARN, "PolicyDocument": SAMPLE_POLICY_3, "SetAsDefault": True}),
+        step("iam:ListPolicyVersions", {"PolicyArn": SP_ARN}, "list-after-create"),
+        step("iam:SetDefaultPolicyVersion", {"PolicyArn": SP_ARN, "VersionId": "v1"}, "set-default-v1"),
+        step("iam:ListPolicyVersions", {"PolicyArn": SP_ARN}, "list-after-set-default"),
+    ],
+    "TestPolicies::test_policy_version_errors": [
+        step("iam:CreatePolicy", {"PolicyName": "test-policy-sp", "PolicyDocument": SAMPLE_POLICY}, "create-policy"),
+        step("iam:CreatePolicyVersion", {"PolicyArn": SP_ARN, "PolicyDocument": SAMPLE_POLICY_2}),
+        step("iam:GetPolicyVersion", {"PolicyArn": POLICY_ARN + "TestNonExistingPolicy", "VersionId": "v1"}, "err-get-version-nonexistent-policy"),
+        step("iam:GetPolicyVersion", {"PolicyArn": SP_ARN, "VersionId": "v9"}, "err-get-nonexistent-version"),
+        step("iam:DeletePolicyVersion", {"PolicyArn": SP_ARN, "VersionId": "v1"}, "err-delete-default-version"),
+        step("iam:DeletePolicyVersion", {"PolicyArn": SP_ARN, "VersionId": "v9"}, "err-delete-nonexistent-version"),
+        step("iam:SetDefaultPolicyVersion", {"PolicyArn": POLICY_ARN + "TestNonExistingPolicy", "VersionId": "v1"}, "err-set-default-nonexistent-policy"),
+        step("iam:SetDefaultPolicyVersion", {"PolicyArn": SP_ARN, "VersionId": "wrong_version_id"}, "err-set-default-invalid-version-format"),
+        step("iam:SetDefaultPolicyVersion", {"PolicyArn": SP_ARN, "VersionId": "v4"}, "err-set-default-nonexistent-version"),
+    ],
+}
+
+SIMULATE_POLICY = json.dumps({"Version": "2012-10-17", "Statement": {"Sid": "", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}})
+IAM_GENERAL = {
+    f"TestIAMIntegrations::test_simulate_principle_policy[{kind}]": [
+        step("iam:CreatePolicy", {"PolicyName": "policy-sim", "PolicyDocument": SIMULATE_POLICY}, save="policy"),
+        *([step("iam:CreateRole", {"RoleName": "role-sim", "AssumeRolePolicyDocument": json.dumps({"Version": "2012-10-17", "Statement": {"Sid": "", "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}})}, save="principal"),
+           step("iam:AttachRolePolicy", {"RoleName": "role-sim", "PolicyArn": "${policy.Policy.Arn}"})] if kind == "role" else
+          [step("iam:CreateUser", {"UserName": "user-sim"}, save="principal"),
+           step("iam:AttachUserPolicy", {"UserName": "user-sim", "PolicyArn": "${policy.Policy.Arn}"})]),
+        step("iam:SimulatePrincipalPolicy", {"PolicySourceArn": "${principal.%s.Arn}" % ("Role" if kind == "role" else "User"), "ActionNames": ["s3:PutObject", "s3:GetObjectVersion"], "ResourceArns": ["arn:aws:s3:::bucket"]}, "response"),
+    ] for kind in ["role", "user"]
+}
+
 # Where LocalStack's own test says a recorded value is not to be compared (skip_snapshot_verify),
 # or where AWS's value is data the emulator cannot reproduce; the member must still be present.
 SHAPE_ONLY = {
@@ -381,6 +439,8 @@ FILES = [
     ("iam_oidc", "tests/aws/services/iam/test_iam_oidc", OIDC),
     ("sts", "tests/aws/services/sts/test_sts", STS),
     ("iam_managed_policies", "tests/aws/services/iam/test_iam_managed_policies", MANAGED),
+    ("iam_policies", "tests/aws/services/iam/test_iam_policies", POLICIES),
+    ("iam_general", "tests/aws/services/iam/test_iam", IAM_GENERAL),
 ]
 
 

@@ -95,10 +95,11 @@ function fill(value: Json, saved: Record<string, unknown>, account: string): Jso
 function select(answer: Record<string, unknown>, how: string | undefined): Json {
   const withStatus = { ...answer, ResponseMetadata: { HTTPStatusCode: 200 } };
   if (how === undefined) return normalise(withStatus);
-  let match = /^(\w+)\[(\w+)=(.+)\]$/.exec(how);
+  // `List[Key=value]` keeps the matching items under their list's name; a trailing `!` returns them bare.
+  let match = /^(\w+)\[(\w+)=(.+)\](!?)$/.exec(how);
   if (match) {
-    const list = (answer[match[1]!] as Array<Record<string, unknown>> | undefined) ?? [];
-    return normalise({ [match[1]!]: list.filter((item) => item[match![2]!] === match![3]) });
+    const list = ((answer[match[1]!] as Array<Record<string, unknown>> | undefined) ?? []).filter((item) => item[match![2]!] === match![3]);
+    return normalise(match[4] === '!' ? list : { [match[1]!]: list });
   }
   match = /^(\w+)\[\]\.(\w+)$/.exec(how);
   if (match) return normalise(((answer[match[1]!] as Array<Record<string, unknown>> | undefined) ?? []).map((item) => item[match![2]!]));
