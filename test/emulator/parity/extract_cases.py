@@ -416,6 +416,56 @@ POLICIES = {
     ],
 }
 
+def profile(name, **extra):
+    return {"op": "iam:CreateInstanceProfile", "input": {"InstanceProfileName": name, **extra}}
+
+
+INSTANCE_PROFILES = {
+    "TestInstanceProfileLifecycle::test_instance_profile_lifecycle": [
+        with_match(profile("profile-lc", Path="/test-path-1/"), "create-instance-profile"),
+        step("iam:GetInstanceProfile", {"InstanceProfileName": "profile-lc"}, "get-instance-profile"),
+        with_match(profile("profile-default-lc"), "create-instance-profile-default-path"),
+        step("iam:DeleteInstanceProfile", {"InstanceProfileName": "profile-lc"}),
+        step("iam:GetInstanceProfile", {"InstanceProfileName": "profile-lc"}, "get-deleted-error"),
+    ],
+    "TestInstanceProfileLifecycle::test_instance_profile_errors": [
+        step("iam:GetInstanceProfile", {"InstanceProfileName": "nonexistent-profile"}, "get-nonexistent-error"),
+        with_match(profile("profile-dup"), "create-profile-for-duplicate-test"),
+        with_match(profile("profile-dup"), "create-duplicate-error"),
+        step("iam:DeleteInstanceProfile", {"InstanceProfileName": "nonexistent-profile"}, "delete-nonexistent-error"),
+    ],
+    "TestInstanceProfileRoles::test_add_remove_role_from_instance_profile": [
+        with_match(profile("profile-ar"), "create-profile"),
+        with_match(role("role-ar"), "create-role"),
+        step("iam:AddRoleToInstanceProfile", {"InstanceProfileName": "profile-ar", "RoleName": "role-ar"}),
+        step("iam:GetInstanceProfile", {"InstanceProfileName": "profile-ar"}, "get-with-role"),
+        step("iam:RemoveRoleFromInstanceProfile", {"InstanceProfileName": "profile-ar", "RoleName": "role-ar"}),
+        step("iam:GetInstanceProfile", {"InstanceProfileName": "profile-ar"}, "get-without-role"),
+    ],
+    "TestInstanceProfileRoles::test_add_second_role_to_instance_profile_error": [
+        profile("profile-2r"), role("role-1-2r"), role("role-2-2r"),
+        step("iam:AddRoleToInstanceProfile", {"InstanceProfileName": "profile-2r", "RoleName": "role-1-2r"}),
+        step("iam:AddRoleToInstanceProfile", {"InstanceProfileName": "profile-2r", "RoleName": "role-2-2r"}, "add-second-role-error"),
+    ],
+    "TestInstanceProfileRoles::test_role_instance_profile_operations_errors": [
+        with_match(profile("profile-oe"), "create-profile"),
+        with_match(role("role-oe"), "create-role"),
+        step("iam:AddRoleToInstanceProfile", {"InstanceProfileName": "nonexistent-profile", "RoleName": "role-oe"}, "add-role-nonexistent-profile-error"),
+        step("iam:AddRoleToInstanceProfile", {"InstanceProfileName": "profile-oe", "RoleName": "nonexistent-role"}, "add-nonexistent-role-error"),
+        step("iam:RemoveRoleFromInstanceProfile", {"InstanceProfileName": "nonexistent-profile", "RoleName": "role-oe"}, "remove-role-nonexistent-profile-error"),
+        step("iam:RemoveRoleFromInstanceProfile", {"InstanceProfileName": "profile-oe", "RoleName": "nonexistent-role"}, "remove-nonexistent-role-error"),
+        step("iam:RemoveRoleFromInstanceProfile", {"InstanceProfileName": "profile-oe", "RoleName": "role-oe"}, "remove-unattached-role-error"),
+        step("iam:ListInstanceProfilesForRole", {"RoleName": "nonexistent-role"}, "list-profiles-nonexistent-role-error"),
+    ],
+    "TestInstanceProfileRoles::test_list_instance_profiles_for_role": [
+        role("role-lr"), role("role-2-lr"), profile("profile-role-1-lr"), profile("profile-role-2-lr"),
+        step("iam:AddRoleToInstanceProfile", {"InstanceProfileName": "profile-role-1-lr", "RoleName": "role-lr"}),
+        step("iam:AddRoleToInstanceProfile", {"InstanceProfileName": "profile-role-2-lr", "RoleName": "role-lr"}),
+        step("iam:ListInstanceProfilesForRole", {"RoleName": "role-lr"}, "list-for-role"),
+        step("iam:ListInstanceProfilesForRole", {"RoleName": "role-2-lr"}, "list-for-role-empty"),
+    ],
+}
+
 SIMULATE_POLICY = json.dumps({"Version": "2012-10-17", "Statement": {"Sid": "", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}})
 IAM_GENERAL = {
     f"TestIAMIntegrations::test_simulate_principle_policy[{kind}]": [
@@ -441,6 +491,7 @@ FILES = [
     ("iam_managed_policies", "tests/aws/services/iam/test_iam_managed_policies", MANAGED),
     ("iam_policies", "tests/aws/services/iam/test_iam_policies", POLICIES),
     ("iam_general", "tests/aws/services/iam/test_iam", IAM_GENERAL),
+    ("iam_instance_profiles", "tests/aws/services/iam/test_iam_instance_profiles", INSTANCE_PROFILES),
 ]
 
 
