@@ -14,7 +14,7 @@ const READER_ARGS = ['--tenant', 'acme', '--token-config', 'aws', '--role-name',
 const S3_READ_ONLY = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
 const EC2_READ_ONLY = 'arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess';
 // Each CLI run is a fresh `node --import tsx` process: minutes on a loaded machine, so a generous bound.
-const CLI_RUNS_TIMEOUT = 300_000;
+const CLI_RUNS_TIMEOUT = 900_000;
 
 /**
  * `setup aws --managed-policy`: the guided set-up attaches AWS managed policies ("start read-only",
@@ -32,6 +32,9 @@ describe('rolebridge setup aws --managed-policy', () => {
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain(`3. [planned] Attach the managed policy ${S3_READ_ONLY} to acme-reader`);
     expect(dry.stdout).toContain(`CLI: aws iam attach-role-policy --role-name acme-reader --policy-arn ${S3_READ_ONLY}`);
+    const code = await world.runSetup([...READER_ARGS, '--managed-policy', 'AmazonS3ReadOnlyAccess', '--output', 'terraform']);
+    expect(code.code, code.stderr).toBe(0);
+    expect(code.stderr).toContain(`Not in the generated code, attach it yourself: aws iam attach-role-policy --role-name acme-reader --policy-arn ${S3_READ_ONLY}`);
 
     const run = await world.runSetup([...READER_ARGS, '--managed-policy', 'AmazonS3ReadOnlyAccess,AmazonEC2ReadOnlyAccess', '--yes', '--json']);
     expect(run.code, run.stderr).toBe(0);

@@ -157,6 +157,10 @@ async function runSetup(flags: SetupFlags): Promise<void> {
   }
 
   if (flags.output !== undefined) {
+    // The generated code carries the trust and inline policies only: say what else the plan attaches.
+    for (const change of prepared.changes.filter((c) => c.action === 'AttachRolePolicy')) {
+      say(style.yellow(`Not in the generated code, attach it yourself: ${change.cliCommand}`));
+    }
     process.stdout.write(renderAsCode(flags.output, inputs, prepared));
     return;
   }
