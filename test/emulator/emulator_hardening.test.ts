@@ -41,11 +41,19 @@ describe('the emulator as a careful relying party', () => {
     ['a fraction', Math.floor(Date.now() / 1000) + 300.5],
     ['negative', -1],
   ])('treats an absurd exp (%s) as an invalid token, not as a token that never expires', async (_name, exp) => {
-    await expectAwsError(federation.exchange(await federation.issuer.sign({ exp })), { code: 'InvalidIdentityToken', status: 400 });
+    await expectAwsError(federation.exchange(await federation.issuer.sign({ exp })), {
+      code: 'InvalidIdentityToken',
+      status: 400,
+      message: /timestamps must be integers|too far in the future/,
+    });
   });
 
   it.each([['iat', 1e308], ['nbf', 2.5], ['iat', '12345']])('treats a non-integer or absurd %s (%s) as an invalid token', async (claim, value) => {
-    await expectAwsError(federation.exchange(await federation.issuer.sign({ [claim]: value })), { code: 'InvalidIdentityToken', status: 400 });
+    await expectAwsError(federation.exchange(await federation.issuer.sign({ [claim]: value })), {
+      code: 'InvalidIdentityToken',
+      status: 400,
+      message: /timestamps must be integers/,
+    });
   });
 
   it('still accepts an ordinary token lifetime (12 hours)', async () => {
