@@ -1,3 +1,4 @@
+import type { OperatorIdp } from '../access/index.js';
 import type { BrokerServices } from '../aws/index.js';
 import type { Config } from '../config/index.js';
 import type { Issuer } from '../issuer/index.js';
@@ -21,6 +22,8 @@ export interface ServerDeps {
   metrics: Metrics;
   /** Checks `/readyz` runs besides the database. */
   readiness: ReadinessCheck[];
+  /** The platform's IdP for operator sign-in (ROLEBRIDGE_AUTH_JWT_*), when configured. */
+  idp?: OperatorIdp | undefined;
   /** Milliseconds since the epoch; injected so tests can move time. */
   now: () => number;
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { createOperatorIdp } from '../access/index.js';
 import { createBrokerServices, createConnectionDriftWatch, type BrokerServicesOptions } from '../aws/index.js';
 import { resolveMasterKey, type Config } from '../config/index.js';
 import { DEFAULT_ROTATION_POLICY, Issuer } from '../issuer/index.js';
@@ -64,6 +65,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       registry: metrics.registry,
       onBackgroundError: (error, what) => logger.error({ err: error }, `broker: ${what} failed`),
     });
+    const idp = config.operatorAuth === undefined ? undefined : createOperatorIdp(config.operatorAuth, () => config.issuerTemplate);
     const deps: ServerDeps = {
       config,
       store,
@@ -71,7 +73,8 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       aws,
       logger,
       metrics,
-      readiness: [() => aws.readiness()],
+      readiness: [() => aws.readiness(), ...(idp === undefined ? [] : [() => idp.readiness()])],
+      idp,
       now,
     };
     const app = await buildServer(deps);

@@ -8,6 +8,7 @@ import { registerDbAuthRoutes } from './db_auth.js';
 import { registerHealthRoutes } from './health.js';
 import { registerIssuerPublicRoutes } from './issuer_public.js';
 import { registerKeyRoutes } from './keys.js';
+import { registerMeRoutes } from './me.js';
 import { registerPolicyRoutes } from './policy.js';
 import { registerSetupCodeRoutes } from './setup_codes.js';
 import { registerTenantRoutes } from './tenants.js';
@@ -22,6 +23,7 @@ export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext)
   registerHealthRoutes,
   registerAuditRoutes,
   registerApiKeyRoutes,
+  registerMeRoutes,
   registerIssuerPublicRoutes,
   registerTenantRoutes,
   registerTokenConfigRoutes,
