@@ -50,7 +50,7 @@ export class IdpKeySet {
   private freshUntil = 0;
   private lastError: string | undefined;
   private lastFetchedAt: number | undefined;
-  private lastAttemptAt = 0;
+  private lastProbeAt = 0;
   private readonly fetchImpl: typeof fetch;
 
   constructor(private readonly options: IdpKeySetOptions) {
@@ -80,7 +80,6 @@ export class IdpKeySet {
     if (this.remote) return this.remote;
     const url = await this.resolveJwksUrl();
     const recordingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-      this.lastAttemptAt = Date.now();
       const response = await this.fetchImpl(input, init).catch((error: unknown) => {
         this.lastError = 'jwks_unreachable';
         throw error;
@@ -132,10 +131,10 @@ export class IdpKeySet {
     });
   }
 
-  /** For `/readyz`: tries the IdP again when the last attempt is older than 30 s. */
+  /** For `/readyz`: refetches the keys (so an outage shows) at most once per 15 s, then reports. */
   async status(): Promise<IdpStatus> {
-    if (Date.now() - this.lastAttemptAt > 30_000) {
-      this.lastAttemptAt = Date.now();
+    if (Date.now() - this.lastProbeAt > 15_000) {
+      this.lastProbeAt = Date.now();
       try {
         const remote = await this.remoteSet();
         await remote.reload();
