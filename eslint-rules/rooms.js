@@ -16,7 +16,7 @@ const forbiddenRooms = {
   aws: ['server', 'cli', 'emulator'],
   config: ['issuer', 'store', 'aws', 'server', 'cli', 'emulator', 'policy'],
   server: ['cli', 'emulator'],
-  access: ['issuer', 'aws', 'server', 'cli', 'emulator'],
+  access: ['issuer', 'aws', 'server', 'cli', 'emulator', 'policy'],
 };
 const allowedFromAnything = new Set(['core']);
 // Pure rooms may not import packages or builtins at all.

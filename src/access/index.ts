@@ -10,3 +10,5 @@ export { securityContextOf, type SecurityContext, type SecurityContextOptions } 
 export { IdpKeySet, type IdpStatus } from './idp/idp_key_set.js';
 export { IdpTokenVerifier, CLOCK_SKEW_SECONDS, type IdpIdentity } from './idp/idp_token_verifier.js';
 export { createOperatorIdp, type OperatorIdp } from './idp/operator_idp.js';
+export { OperatorSessions, DEFAULT_SESSION_LIFETIMES, SESSION_TOKEN_PREFIX, s256, type NewSession, type SessionLifetimes, type AuthenticatedSession } from './operator_sessions.js';
+export { ConsoleSignIn, safeReturnTo, safeCliRedirect, type StartSignIn, type FinishedSignIn } from './console_sign_in.js';

@@ -5,7 +5,9 @@ import {
   InvalidTokenError,
   isOwnTenantIssuer,
   routePermission,
+  SESSION_TOKEN_PREFIX,
   type IdpTokenVerifier,
+  type OperatorSessions,
   type OperatorPrincipal,
 } from '../access/index.js';
 import { ForbiddenError, UnauthenticatedError } from '../core/index.js';
@@ -31,6 +33,8 @@ export interface SetupAccess {
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** The operator session the request came with (so logout can end it). */
+    operatorSessionId?: string;
   }
 }
 
@@ -90,7 +94,33 @@ export interface AuthenticatorOptions {
   idp?: IdpTokenVerifier | undefined;
   /** ROLEBRIDGE_ISSUER_TEMPLATE, read when needed (it follows the bound port): tokens of our own issuers are refused. */
   issuerTemplate?: () => string;
+  /** Operator sessions after IdP sign-in: cookie `rolebridge_session` (console) or bearer `rb_session_…` (CLI). */
+  sessions?: OperatorSessions | undefined;
   ttlMs?: number;
+}
+
+export const SESSION_COOKIE = 'rolebridge_session';
+export const CSRF_COOKIE = 'rolebridge_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** An operator credential: `Authorization: Bearer …` first, else the console's session cookie. */
+interface OperatorCredential {
+  token: string;
+  from: 'bearer' | 'cookie';
+}
+
+function cookieOf(request: FastifyRequest, name: string): string | undefined {
+  const value = (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function credentialOf(request: FastifyRequest): OperatorCredential {
+  if (request.headers.authorization === undefined) {
+    const session = cookieOf(request, SESSION_COOKIE);
+    if (session !== undefined) return { token: session, from: 'cookie' };
+  }
+  return { token: bearerToken(request), from: 'bearer' };
 }
 
 interface CacheEntry<T> {
@@ -136,7 +166,10 @@ export class Authenticator {
    * Who an operator credential is: an API key (by its hash), or a bearer JWT of the platform's IdP. No role is
    * decided here; `requireAdmin` asks the permission table.
    */
-  async operatorFor(request: FastifyRequest, token: string): Promise<OperatorPrincipal> {
+  async operatorFor(request: FastifyRequest, credential: OperatorCredential): Promise<OperatorPrincipal> {
+    const token = credential.token;
+    if (token.startsWith(SESSION_TOKEN_PREFIX) && this.options.sessions !== undefined) return this.sessionPrincipal(request, credential);
+    if (credential.from === 'cookie') throw new UnauthenticatedError('session_expired', 'The session has ended; sign in again.');
     const hash = hashSecret(token);
     const key = await this.cached(this.adminCache, hash, () => this.store.apiKeys.findBySecretHash(hash));
     if (key && key.revokedAt === null) return apiKeyPrincipal(key);
@@ -146,6 +179,21 @@ export class Authenticator {
       throw setupScopeForbidden('A set-up session may not call this route; it only reaches what `rolebridge setup aws` needs.');
     }
     throw new UnauthenticatedError('invalid_credentials', 'The admin API key is not valid.');
+  }
+
+  /** A session: from the cookie, every change must echo the CSRF cookie in `X-CSRF-Token` (double submit, bound to the session). */
+  private async sessionPrincipal(request: FastifyRequest, credential: OperatorCredential): Promise<OperatorPrincipal> {
+    const session = await this.options.sessions?.authenticate(credential.token, this.now());
+    if (!session) throw new UnauthenticatedError('session_expired', 'The session has ended; sign in again.');
+    if (credential.from === 'cookie' && !SAFE_METHODS.has(request.method)) {
+      const header = request.headers[CSRF_HEADER];
+      const cookie = cookieOf(request, CSRF_COOKIE);
+      if (typeof header !== 'string' || cookie === undefined || header !== cookie || hashSecret(header) !== session.csrfHash) {
+        throw new ForbiddenError('csrf_failed', 'A change made with the session cookie must send the `rolebridge_csrf` cookie in the X-CSRF-Token header.');
+      }
+    }
+    request.operatorSessionId = session.sessionId;
+    return session.principal;
   }
 
   private async idpPrincipal(token: string): Promise<OperatorPrincipal> {
@@ -171,7 +219,7 @@ export class Authenticator {
    * (src/access ROUTE_PERMISSIONS), for the route's `:tenant` when it names one.
    */
   readonly requireAdmin = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const operator = await this.operatorFor(request, bearerToken(request));
+    const operator = await this.operatorFor(request, credentialOf(request));
     request.principal = { kind: 'operator', operator };
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     const tenant = (request.params as Record<string, unknown> | undefined)?.tenant;
@@ -180,7 +228,7 @@ export class Authenticator {
 
   /** preHandler for routes any operator may call whatever the role (`GET /api/v1/me`). */
   readonly requireOperator = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    request.principal = { kind: 'operator', operator: await this.operatorFor(request, bearerToken(request)) };
+    request.principal = { kind: 'operator', operator: await this.operatorFor(request, credentialOf(request)) };
   };
 
   /**
@@ -190,6 +238,7 @@ export class Authenticator {
    */
   requireAdminOrSetup(access: SetupAccess = {}): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
     return async (request, reply) => {
+      if (request.headers.authorization === undefined) return this.requireAdmin(request, reply); // a console session
       const token = bearerToken(request);
       const grant = token.startsWith(SETUP_SESSION_PREFIX) ? await this.setupSession(hashSecret(token)) : undefined;
       if (grant === undefined) return this.requireAdmin(request, reply);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { ConsoleSignIn, OperatorSessions } from '../access/index.js';
 import { Authenticator } from './authentication.js';
 import type { ServerDeps } from './deps.js';
 import { installErrorEnvelope } from './error_envelope.js';
@@ -69,8 +71,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   await installOpenApi(app);
-  const auth = new Authenticator(deps.store, deps.now, { idp: deps.idp?.verifier, issuerTemplate: () => deps.config.issuerTemplate });
-  const ctx: RouteContext = { ...deps, auth };
+  await app.register(cookie);
+  const sessions = new OperatorSessions(deps.store, deps.sessionLifetimes);
+  const auth = new Authenticator(deps.store, deps.now, { idp: deps.idp?.verifier, issuerTemplate: () => deps.config.issuerTemplate, sessions });
+  const signIn = deps.idp === undefined ? undefined : new ConsoleSignIn(deps.idp, deps.store);
+  const ctx: RouteContext = { ...deps, auth, sessions, signIn };
   for (const register of routeRegistrations) await register(app, ctx);
   return app;
 }

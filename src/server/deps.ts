@@ -1,4 +1,4 @@
-import type { OperatorIdp } from '../access/index.js';
+import type { OperatorIdp, SessionLifetimes } from '../access/index.js';
 import type { BrokerServices } from '../aws/index.js';
 import type { Config } from '../config/index.js';
 import type { Issuer } from '../issuer/index.js';
@@ -24,6 +24,8 @@ export interface ServerDeps {
   readiness: ReadinessCheck[];
   /** The platform's IdP for operator sign-in (ROLEBRIDGE_AUTH_JWT_*), when configured. */
   idp?: OperatorIdp | undefined;
+  /** Operator session idle and absolute lifetimes (default 2 h idle, 12 h absolute). */
+  sessionLifetimes?: SessionLifetimes;
   /** Milliseconds since the epoch; injected so tests can move time. */
   now: () => number;
 }

@@ -87,7 +87,8 @@ export async function startTestIdp(): Promise<TestIdp> {
     jwks: { keys: [privateJwk] },
     pkce: { required: () => true },
     scopes: ['openid', 'email', 'profile', 'rolebridge'],
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], rolebridge: ['token_use', 'cognito:groups', NAMESPACE] },
+    // As a Cognito pre-token-generation trigger does: the custom claims ride on every ID token (scope openid).
+    claims: { openid: ['sub', 'token_use', 'cognito:groups', NAMESPACE], email: ['email', 'email_verified'], rolebridge: [] },
     conformIdTokenClaims: false,
     features: {
       devInteractions: { enabled: false },

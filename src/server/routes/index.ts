@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerApiKeyRoutes } from './api_keys.js';
 import { registerAuditRoutes } from './audit.js';
+import { registerAuthRoutes } from './auth.js';
 import { registerConnectionRoutes } from './connections.js';
 import { registerConnectionTestRoutes } from './connection_test.js';
 import { registerCredentialRoutes } from './credentials.js';
@@ -24,6 +25,7 @@ export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext)
   registerAuditRoutes,
   registerApiKeyRoutes,
   registerMeRoutes,
+  registerAuthRoutes,
   registerIssuerPublicRoutes,
   registerTenantRoutes,
   registerTokenConfigRoutes,
