@@ -1,4 +1,35 @@
-// src/access: who may do what. Operator roles and the one permission table, the external IdP's tokens.
+/**
+ * Who is calling and what it may do: the principals (API keys, the bootstrap admin key, IdP users and their
+ * sessions, workload secrets, set-up sessions), the checks that admit them, the operator roles and the one
+ * permission table every operator route consults.
+ */
+export {
+  Authenticator,
+  actorOf,
+  apiKeyPrincipal,
+  bearerToken,
+  workloadOf,
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  SESSION_COOKIE,
+  type AuthenticatorOptions,
+  type Principal,
+  type SetupAccess,
+} from './authentication.js';
+export { ensureBootstrapAdminKey, type BootstrapResult } from './bootstrap_admin_key.js';
+export {
+  exchangeSetupCode,
+  grantOf,
+  issueSetupCode,
+  SETUP_CODE_PREFIX,
+  SETUP_CODE_TTL,
+  SETUP_SESSION_PREFIX,
+  SETUP_SESSION_TTL_SECONDS,
+  type IssuedSetupCode,
+  type SetupCodeRequest,
+  type SetupGrant,
+  type StartedSetupSession,
+} from './setup_codes.js';
 export { OPERATOR_ROLES, isOperatorRole, parseRoleValue, parseRoleValues, type OperatorRole, type RoleGrant } from './roles.js';
 export { PERMISSIONS, ROLE_PERMISSIONS, TENANTLESS_PERMISSIONS, roleAllows, type Permission } from './permissions.js';
 export { ROUTE_PERMISSIONS, routePermission } from './route_permissions.js';

@@ -2,15 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { ConsoleSignIn, OperatorSessions } from '../access/index.js';
-import { Authenticator } from './authentication.js';
 import type { ServerDeps } from './deps.js';
 import { installErrorEnvelope } from './error_envelope.js';
 import { issuerDocumentsFastPath } from './issuer_documents_fast_path.js';
 import { installOpenApi } from './openapi.js';
 import { readinessSchema } from './routes/health.js';
 import { routeRegistrations } from './routes/index.js';
-import type { RouteContext } from './routes/route_context.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -72,11 +69,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await installOpenApi(app);
   await app.register(cookie);
-  const sessions = new OperatorSessions(deps.store, deps.sessionLifetimes);
-  const auth = new Authenticator(deps.store, deps.now, { idp: deps.idp?.verifier, issuerTemplate: () => deps.config.issuerTemplate, sessions });
-  const signIn = deps.idp === undefined ? undefined : new ConsoleSignIn(deps.idp, deps.store);
-  const ctx: RouteContext = { ...deps, auth, sessions, signIn };
-  for (const register of routeRegistrations) await register(app, ctx);
+  for (const register of routeRegistrations) await register(app, deps);
   return app;
 }
 

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { safeCliRedirect, safeReturnTo, type NewSession } from '../../access/index.js';
+import { actorOf, CSRF_COOKIE, safeCliRedirect, safeReturnTo, SESSION_COOKIE, type NewSession } from '../../access/index.js';
 import { InvalidInputError, NotFoundError, UnauthenticatedError } from '../../core/index.js';
-import { actorOf, CSRF_COOKIE, SESSION_COOKIE } from '../authentication.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
 
