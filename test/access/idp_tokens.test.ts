@@ -177,6 +177,17 @@ describe('operators with IdP tokens (seed 002: Cognito, namespaced JSON-string c
     });
   });
 
+  it('refetches the JWKS for an unknown kid at a bounded rate (not once per token)', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const before = idp.jwksFetches();
+    for (let i = 0; i < 5; i++) {
+      const token = await idp.sign({ sub: 'mallory', aud: CONSOLE_CLIENT_ID }, { key: privateKey, kid: `unknown-${i}` });
+      const answer = await call(server, 'GET', '/api/v1/tenants/acme', token);
+      expect(answer.json.error?.details?.reason).toBe('unknown_key');
+    }
+    expect(idp.jwksFetches() - before).toBeLessThanOrEqual(1);
+  });
+
   it('keeps verifying with the keys it holds through an IdP outage, and says so on /readyz', async () => {
     const { idToken } = await tokensFromIdp(idp, 'alice');
     expect((await call(server, 'GET', '/api/v1/tenants/acme', idToken)).status).toBe(200);
