@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { isRolebridgeError } from '../core/index.js';
 import type { ServerDeps } from './deps.js';
@@ -107,6 +108,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await installOpenApi(app);
   app.addHook('onRoute', authenticateFirst);
+  await app.register(cookie);
   for (const register of routeRegistrations) await register(app, deps);
   return app;
 }

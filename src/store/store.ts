@@ -4,6 +4,7 @@ import { ApiKeyRepository } from './api_keys.js';
 import { AuditLog } from './audit_log.js';
 import { ConnectionRepository } from './connections.js';
 import { MasterKeyVerifierRepository } from './master_key_verifiers.js';
+import { OperatorSessionRepository } from './operator_sessions.js';
 import { SetupCodeRepository } from './setup_codes.js';
 import { SigningKeyRepository } from './signing_keys.js';
 import { migrateToLatest, openDatabase, type DialectName } from './open_database.js';
@@ -23,6 +24,7 @@ export class Repositories {
   readonly signingKeys: SigningKeyRepository;
   readonly setupCodes: SetupCodeRepository;
   readonly masterKeyVerifier: MasterKeyVerifierRepository;
+  readonly operatorSessions: OperatorSessionRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -34,6 +36,7 @@ export class Repositories {
     this.signingKeys = new SigningKeyRepository(db);
     this.setupCodes = new SetupCodeRepository(db);
     this.masterKeyVerifier = new MasterKeyVerifierRepository(db);
+    this.operatorSessions = new OperatorSessionRepository(db);
   }
 }
 

@@ -35,6 +35,11 @@ function badUrl(path: string): string {
   return path.replace(/\{[^}]+\}/g, `${'X'.repeat(300)}%00`) + '?limit=not-a-number&format=%00';
 }
 
+const JWT_SHAPED = [{ alg: 'RS256', kid: 'k' }, { iss: 'https://idp.example.com', sub: 'u' }]
+  .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+  .concat('c2lnbmF0dXJl')
+  .join('.');
+
 const BODIES: Array<{ name: string; payload: string; contentType: string }> = [
   { name: 'a body that fails the schema', payload: JSON.stringify({ unexpected: [1, 2, 3], name: 5 }), contentType: 'application/json' },
   { name: 'malformed JSON', payload: '{"name": ', contentType: 'application/json' },
@@ -50,6 +55,9 @@ describe('authentication before validation', () => {
     { name: 'no credential', headers: {} as Record<string, string> },
     { name: 'a wrong bearer', headers: { authorization: 'Bearer not-a-real-credential' } },
     { name: 'a wrong set-up session', headers: { authorization: 'Bearer rbss_not-a-real-session' } },
+    { name: 'an unknown session cookie', headers: { cookie: 'rolebridge_session=rb_session_not-a-real-session' } },
+    // Shaped like an IdP token; this server has no IdP, so it is refused (401 invalid_token), not read.
+    { name: 'a JWT no IdP vouches for', headers: { authorization: `Bearer ${JWT_SHAPED}` } },
   ]) {
     for (const body of BODIES) {
       it(`answers 401 to ${credential.name} with ${body.name}, on every authenticated operation`, async () => {
@@ -71,4 +79,49 @@ describe('authentication before validation', () => {
       });
     }
   }
+});
+
+describe('authorization before validation, for a console session', () => {
+  /** A signed-in user's cookies, as the IdP callback would set them. */
+  async function sessionCookies(role: 'viewer' | 'admin'): Promise<{ cookie: string; csrf: string }> {
+    const session = await server.deps.sessions.create({ sub: `user-${role}`, issuer: 'https://idp.example.com', grants: [{ role }], context: undefined }, Date.now());
+    return { cookie: `rolebridge_session=${session.token}; rolebridge_csrf=${session.csrf}`, csrf: session.csrf };
+  }
+
+  const INVALID_TENANT = JSON.stringify({ id: 'X', name: 5, unexpected: true });
+
+  it('refuses a viewer 403 before reading a body that fails the schema', async () => {
+    const { cookie, csrf } = await sessionCookies('viewer');
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/tenants',
+      headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+      payload: INVALID_TENANT,
+    });
+    expect(response.statusCode).toBe(403);
+    expect((response.json() as { error: { code: string } }).error.code).not.toBe('validation_failed');
+  });
+
+  it('refuses a change without the CSRF header 403 csrf_failed before reading the body', async () => {
+    const { cookie } = await sessionCookies('admin');
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/tenants',
+      headers: { cookie, 'content-type': 'application/json' },
+      payload: INVALID_TENANT,
+    });
+    expect(response.statusCode).toBe(403);
+    expect((response.json() as { error: { code: string } }).error.code).toBe('csrf_failed');
+  });
+
+  it('validates the body once the session may make the change', async () => {
+    const { cookie, csrf } = await sessionCookies('admin');
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/tenants',
+      headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+      payload: INVALID_TENANT,
+    });
+    expect(response.statusCode).toBe(400);
+  });
 });

@@ -4,6 +4,7 @@ import { registerConnectionsCommand } from './connections.js';
 import { registerDbTokenCommand } from './db_token.js';
 import { registerDevCommand } from './dev.js';
 import { registerKeysRewrapCommand } from './keys_rewrap.js';
+import { registerLoginCommand } from './login.js';
 import { registerPolicyCommand } from './policy.js';
 import { registerServeCommand } from './serve.js';
 import { registerSetupCommand } from './setup.js';
@@ -11,4 +12,4 @@ import { registerSetupCodeCommand } from './setup_code.js';
 import { registerWorkloadCommand } from './workload.js';
 
 /** Every command group registers itself here; one file per group in this folder. */
-export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerDevCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerSetupCommand, registerSetupCodeCommand, registerPolicyCommand, registerDbTokenCommand, registerConnectionsCommand, registerKeysRewrapCommand];
+export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerDevCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerSetupCommand, registerSetupCodeCommand, registerPolicyCommand, registerDbTokenCommand, registerConnectionsCommand, registerKeysRewrapCommand, registerLoginCommand];
