@@ -69,7 +69,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   await installOpenApi(app);
-  const ctx: RouteContext = { ...deps, auth: new Authenticator(deps.store, deps.now) };
+  const auth = new Authenticator(deps.store, deps.now);
+  deps.changes?.subscribe((event) => auth.onClusterChange(event));
+  const ctx: RouteContext = { ...deps, auth };
   for (const register of routeRegistrations) await register(app, ctx);
   return app;
 }

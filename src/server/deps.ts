@@ -1,7 +1,7 @@
 import type { BrokerServices } from '../aws/index.js';
 import type { Config } from '../config/index.js';
 import type { Issuer } from '../issuer/index.js';
-import type { Store } from '../store/index.js';
+import type { ChangeFeed, Store } from '../store/index.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { ReadinessCheck } from './readiness.js';
@@ -23,4 +23,6 @@ export interface ServerDeps {
   readiness: ReadinessCheck[];
   /** Milliseconds since the epoch; injected so tests can move time. */
   now: () => number;
+  /** What other replicas on the same PostgreSQL changed; caches built here subscribe to forget stale entries. */
+  changes?: ChangeFeed;
 }

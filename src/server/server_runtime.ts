@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { createBrokerServices, createConnectionDriftWatch, type BrokerServicesOptions } from '../aws/index.js';
 import { resolveMasterKey, type Config } from '../config/index.js';
 import { DEFAULT_ROTATION_POLICY, Issuer } from '../issuer/index.js';
-import { openStore, type Store } from '../store/index.js';
+import { lockDatabaseForServer, openChangeFeed, openStore, type ChangeFeed, type Store } from '../store/index.js';
 import { ensureBootstrapAdminKey } from './bootstrap_admin_key.js';
 import { buildServer } from './build_server.js';
 import type { ServerDeps } from './deps.js';
@@ -37,8 +39,18 @@ export interface RuntimeOptions {
 export async function startServerRuntime(config: Config, options: RuntimeOptions = {}): Promise<ServerRuntime> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const now = options.now ?? Date.now;
-  const store = await openStore(config.databaseUrl);
+  // SQLite: one server per file (a second one is refused here, before it touches anything).
+  const serverLock = lockDatabaseForServer(config.databaseUrl);
+  let store: Store;
   try {
+    store = await openStore(config.databaseUrl);
+  } catch (error) {
+    serverLock?.release();
+    throw error;
+  }
+  let changes: ChangeFeed | undefined;
+  try {
+    if (store.migrationsApplied.length > 0) logger.info({ migrations: store.migrationsApplied }, 'database migrated');
     const masterKey = resolveMasterKey(config, (message) => logger.warn(message));
     const bootstrap = await ensureBootstrapAdminKey(store, config.adminToken, now());
     const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? true });
@@ -64,6 +76,11 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       registry: metrics.registry,
       onBackgroundError: (error, what) => logger.error({ err: error }, `broker: ${what} failed`),
     });
+    // Many replicas: hear what the others write (PostgreSQL LISTEN/NOTIFY plus polling; nothing on SQLite).
+    const feed = await openChangeFeed(store, { onError: (error) => logger.warn({ err: error }, 'change feed: lost the database; polling and reconnecting') });
+    changes = feed;
+    feed.subscribe((event) => issuer.onClusterChange(event));
+    let draining = false;
     const deps: ServerDeps = {
       config,
       store,
@@ -71,11 +88,21 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       aws,
       logger,
       metrics,
-      readiness: [() => aws.readiness()],
+      readiness: [
+        () => aws.readiness(),
+        // A replica shutting down leaves the load balancer's rotation before it stops accepting.
+        async () => (draining ? { name: 'serving', ok: false, detail: { draining: true } } : { name: 'serving', ok: true }),
+      ],
       now,
+      changes: feed,
     };
     const app = await buildServer(deps);
-    issuer.startKeyScheduler();
+    // Cluster jobs: on PostgreSQL every replica asks, one per interval runs (store.clusterJobs); SQLite is one process.
+    const replica = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    const clusterClaim = (job: string, intervalMs: number): (() => Promise<boolean>) | undefined =>
+      store.dialect === 'postgres' ? () => store.clusterJobs.claim(job, replica, now(), intervalMs) : undefined;
+    const keyMaintenanceMs = 60_000;
+    issuer.startKeyScheduler(keyMaintenanceMs, clusterClaim('key_maintenance', keyMaintenanceMs));
     // The doctor re-tests every connection on a schedule, so a customer's edit to a trust policy is noticed.
     const driftWatch =
       config.driftWatchIntervalSeconds > 0
@@ -88,6 +115,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
             registry: metrics.registry,
             intervalMs: config.driftWatchIntervalSeconds * 1000,
             onError: (error, where) => logger.error({ err: error, ...where }, 'drift watch: a connection test failed to run'),
+            ...optionalClaim(clusterClaim('drift_watch', config.driftWatchIntervalSeconds * 1000)),
           })
         : undefined;
     driftWatch?.start();
@@ -109,15 +137,25 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       url,
       generatedAdminToken: bootstrap.generatedToken,
       masterKey,
+      /** Drains: not ready at once, stops the schedules, stops accepting, answers what is in flight, flushes the audit buffer. */
       async close() {
+        draining = true;
         await driftWatch?.stop();
         await app.close();
         await issuer.close();
+        await feed.close();
         await store.close();
+        serverLock?.release();
       },
     };
   } catch (error) {
+    await changes?.close();
     await store.close();
+    serverLock?.release();
     throw error;
   }
+}
+
+function optionalClaim(claim: (() => Promise<boolean>) | undefined): { claim?: () => Promise<boolean> } {
+  return claim ? { claim } : {};
 }

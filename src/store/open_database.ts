@@ -37,12 +37,17 @@ export function openDatabase(databaseUrl: string): OpenDatabase {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Applies every pending migration; safe to run from several replicas (Kysely takes a lock). */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+/**
+ * Applies every pending migration and answers the names this call applied. Safe from several replicas
+ * starting at once: Kysely runs the migrations in one transaction under a lock (PostgreSQL: an advisory
+ * transaction lock), so the first applies them and the others find nothing left to do.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
     throw new UnavailableError('migration_failed', `Database migration ${failed ?? ''} failed: ${(error as Error).message}`.replace('  ', ' '));
   }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
 }
