@@ -28,8 +28,10 @@ export function openDatabase(databaseUrl: string): OpenDatabase {
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-    // An idle client that loses its server must not crash the process; the next query reports it.
+    // A client that loses its server must not crash the process, idle (the pool's 'error') or checked out for a
+    // query (the client's own 'error', which nobody else listens to): the query in flight rejects and reports it.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
   }
   throw new InvalidInputError('invalid_configuration', "ROLEBRIDGE_DATABASE_URL: expected 'sqlite:<path>' or 'postgres://…'");
