@@ -43,7 +43,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
   const serverLock = lockDatabaseForServer(config.databaseUrl);
   let store: Store;
   try {
-    store = await openStore(config.databaseUrl);
+    store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize, statementTimeoutMs: config.databaseStatementTimeoutMs });
   } catch (error) {
     serverLock?.release();
     throw error;

@@ -14,8 +14,16 @@ export interface OpenDatabase {
   dialect: DialectName;
 }
 
+/** PostgreSQL pool settings (ignored by SQLite). */
+export interface PoolOptions {
+  /** Connections in this process's pool (default 10). */
+  poolSize?: number;
+  /** `statement_timeout` in ms for every connection; 0 or unset: none. */
+  statementTimeoutMs?: number;
+}
+
 /** The dialect layer: the only place that knows which database is behind Kysely. */
-export function openDatabase(databaseUrl: string): OpenDatabase {
+export function openDatabase(databaseUrl: string, options: PoolOptions = {}): OpenDatabase {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length);
     if (!path) throw new InvalidInputError('invalid_configuration', 'ROLEBRIDGE_DATABASE_URL: sqlite: needs a path or :memory:');
@@ -27,7 +35,11 @@ export function openDatabase(databaseUrl: string): OpenDatabase {
     return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: options.poolSize ?? 10,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    });
     // A client that loses its server must not crash the process, idle (the pool's 'error') or checked out for a
     // query (the client's own 'error', which nobody else listens to): the query in flight rejects and reports it.
     pool.on('error', () => undefined);

@@ -6,7 +6,7 @@ import { AuditLog } from './audit_log.js';
 import { ConnectionRepository } from './connections.js';
 import { SetupCodeRepository } from './setup_codes.js';
 import { SigningKeyRepository } from './signing_keys.js';
-import { migrateToLatest, openDatabase, type DialectName } from './open_database.js';
+import { migrateToLatest, openDatabase, type DialectName, type PoolOptions } from './open_database.js';
 import type { Database } from './schema.js';
 import { TenantRepository } from './tenants.js';
 import { TokenConfigRepository } from './token_configs.js';
@@ -94,8 +94,8 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Opens the database named by `databaseUrl` and applies pending migrations. */
-export async function openStore(databaseUrl: string): Promise<Store> {
-  const { db, dialect } = openDatabase(databaseUrl);
+export async function openStore(databaseUrl: string, pool: PoolOptions = {}): Promise<Store> {
+  const { db, dialect } = openDatabase(databaseUrl, pool);
   let applied: string[];
   try {
     applied = await migrateToLatest(db);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { lockDatabaseForServer, openStore, type ChangeEvent, type Store } from '../../src/store/index.js';
 import { PostgresChangeFeed } from '../../src/store/change_feed.js';
@@ -23,6 +24,13 @@ describe.skipIf(!postgresUrl)('cluster coordination on PostgreSQL', () => {
     opened.push(...stores);
     const applied = stores.flatMap((store) => store.migrationsApplied).sort();
     expect(applied).toEqual(Object.keys(migrations).sort());
+  });
+
+  it('applies the pool settings: a statement over the timeout is cancelled by PostgreSQL', async () => {
+    const store = await openStore(await newDatabase(), { poolSize: 2, statementTimeoutMs: 200 });
+    opened.push(store);
+    await expect(sql`select pg_sleep(2)`.execute(store.db)).rejects.toMatchObject({ code: '57014' });
+    expect((await sql<{ statement_timeout: string }>`show statement_timeout`.execute(store.db)).rows[0]?.statement_timeout).toBe('200ms');
   });
 
   it('claims a cluster job for exactly one of many concurrent replicas per interval', async () => {
