@@ -130,6 +130,6 @@ export function loadConfig(env: Environment = process.env, overrides: Partial<Co
     databasePoolSize: overrides.databasePoolSize ?? parseInteger('ROLEBRIDGE_DATABASE_POOL_SIZE', env.ROLEBRIDGE_DATABASE_POOL_SIZE, 10, 1, 1000),
     databaseStatementTimeoutMs:
       overrides.databaseStatementTimeoutMs ??
-      parseInteger('ROLEBRIDGE_DATABASE_STATEMENT_TIMEOUT_MS', env.ROLEBRIDGE_DATABASE_STATEMENT_TIMEOUT_MS, 10_000, 0, 3_600_000),
+      parseInteger('ROLEBRIDGE_DATABASE_STATEMENT_TIMEOUT_MS', env.ROLEBRIDGE_DATABASE_STATEMENT_TIMEOUT_MS, 0, 0, 3_600_000),
   };
 }
