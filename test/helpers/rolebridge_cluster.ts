@@ -149,7 +149,7 @@ async function startReplica(index: number, port: number, env: Record<string, str
  * nginx as a plain round-robin load balancer. It retries a request on another replica when the connection
  * fails or a draining replica answers 503 (`non_idempotent`: token and credential requests are safe to repeat).
  */
-async function startNginx(dir: string, port: number, upstreams: number[]): Promise<ChildProcess> {
+export async function startNginx(dir: string, port: number, upstreams: number[]): Promise<ChildProcess> {
   for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, sub), { recursive: true });
   const config = `
 ${process.getuid?.() === 0 ? 'user root root;' : ''}
@@ -167,7 +167,7 @@ http {
   scgi_temp_path ${dir}/scgi;
   upstream rolebridge {
 ${upstreams.map((upstream) => `    server 127.0.0.1:${upstream} max_fails=1 fail_timeout=2s;`).join('\n')}
-    keepalive 16;
+    keepalive 64;
   }
   server {
     listen 127.0.0.1:${port};
@@ -205,7 +205,7 @@ ${upstreams.map((upstream) => `    server 127.0.0.1:${upstream} max_fails=1 fail
   }
 }
 
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
