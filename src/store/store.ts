@@ -4,6 +4,7 @@ import { ApiKeyRepository } from './api_keys.js';
 import { ClusterJobRepository } from './cluster_jobs.js';
 import { AuditLog } from './audit_log.js';
 import { ConnectionRepository } from './connections.js';
+import { OperatorSessionRepository } from './operator_sessions.js';
 import { SetupCodeRepository } from './setup_codes.js';
 import { SigningKeyRepository } from './signing_keys.js';
 import { migrateToLatest, openDatabase, type DialectName, type PoolOptions } from './open_database.js';
@@ -23,6 +24,7 @@ export class Repositories {
   readonly signingKeys: SigningKeyRepository;
   readonly setupCodes: SetupCodeRepository;
   readonly clusterJobs: ClusterJobRepository;
+  readonly operatorSessions: OperatorSessionRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -37,6 +39,7 @@ export class Repositories {
     this.signingKeys = new SigningKeyRepository(db, dialect);
     this.setupCodes = new SetupCodeRepository(db);
     this.clusterJobs = new ClusterJobRepository(db);
+    this.operatorSessions = new OperatorSessionRepository(db);
   }
 }
 
