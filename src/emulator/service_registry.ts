@@ -1,5 +1,6 @@
 import type { EmulatorService } from './emulator_service.js';
 import { iamService } from './iam/iam_service.js';
+import { kmsService } from './kms/index.js';
 import { redshiftServices } from './redshift/index.js';
 import { stsService } from './sts/sts_service.js';
 
@@ -7,7 +8,7 @@ import { stsService } from './sts/sts_service.js';
  * The emulated services, by SigV4 signing name. Adding a service: write its EmulatorService in its
  * own folder and list it here.
  */
-export const defaultServices: readonly EmulatorService[] = [stsService, iamService, ...redshiftServices];
+export const defaultServices: readonly EmulatorService[] = [stsService, iamService, ...redshiftServices, kmsService];
 
 export class ServiceRegistry {
   private readonly bySigningName = new Map<string, EmulatorService>();
