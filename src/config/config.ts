@@ -29,6 +29,10 @@ export interface Config {
   /** How often the doctor re-tests every connection (drift watch); 0 turns it off. */
   driftWatchIntervalSeconds: number;
   logLevel: string;
+  /** ROLEBRIDGE_KEY_CUSTODY: `local` (sealed under the master key) or `kms` (new keys are made in AWS KMS). */
+  keyCustody: 'local' | 'kms';
+  /** ROLEBRIDGE_KMS_REGION, else AWS_REGION; undefined leaves it to the SDK. */
+  kmsRegion: string | undefined;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -61,6 +65,12 @@ export function parseMasterKey(value: string, variable = 'ROLEBRIDGE_MASTER_KEY'
     throw invalid(variable, 'must be 32 random bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
   }
   return key;
+}
+
+function parseKeyCustody(value: string | undefined): 'local' | 'kms' {
+  if (value === undefined || value === '' || value === 'local') return 'local';
+  if (value === 'kms') return 'kms';
+  throw invalid('ROLEBRIDGE_KEY_CUSTODY', `expected local or kms, got '${value}'`);
 }
 
 export function validateIssuerTemplate(template: string): string {
@@ -123,5 +133,7 @@ export function loadConfig(env: Environment = process.env, overrides: Partial<Co
       overrides.driftWatchIntervalSeconds ??
       parseInteger('ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS', env.ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS, 3600, 0, 30 * 86_400),
     logLevel: overrides.logLevel ?? env.ROLEBRIDGE_LOG_LEVEL ?? 'info',
+    keyCustody: overrides.keyCustody ?? parseKeyCustody(env.ROLEBRIDGE_KEY_CUSTODY),
+    kmsRegion: overrides.kmsRegion ?? (env.ROLEBRIDGE_KMS_REGION || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined),
   };
 }

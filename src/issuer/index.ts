@@ -1,5 +1,6 @@
 export { Issuer, type IssuerOptions, type TenantView, type TokenConfigView, type WorkloadView, type IssuedToken } from './issuer.js';
-export type { SigningKeyView } from './key_ring.js';
+export type { SigningKeyView, KeyCustodyKind } from './key_ring.js';
+export { KmsKeyCustody, KMS_KEY_SPECS, type KmsKeyCustodyOptions, type KmsKeyFailure, type KmsRetryPolicy } from './kms_key_custody.js';
 export { DEFAULT_ROTATION_POLICY, type RotationPolicy, type KeyState } from './key_rotation.js';
 export { parseIssuerTemplate, type IssuerUrls } from './issuer_url.js';
 export { DISCOVERY_PATH, JWKS_PATH, etagMatches, type IssuerDocuments, type ServedDocument } from './issuer_documents.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createBrokerServices, createConnectionDriftWatch, type BrokerServicesOptions } from '../aws/index.js';
 import { resolveMasterKey, type Config } from '../config/index.js';
-import { DEFAULT_ROTATION_POLICY, Issuer } from '../issuer/index.js';
+import { DEFAULT_ROTATION_POLICY, Issuer, KmsKeyCustody } from '../issuer/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { ensureBootstrapAdminKey } from './bootstrap_admin_key.js';
 import { buildServer } from './build_server.js';
@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   issuerSigning?: 'worker' | 'inline';
   /** Broker tuning: STS endpoint override (else the SDK reads AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL), cache, verification retries. */
   broker?: Pick<BrokerServicesOptions, 'sts' | 'cache' | 'verifyRetry'>;
+  /** KMS custody settings beyond the configuration (tests: retry timing, concurrency). */
+  kms?: ConstructorParameters<typeof KmsKeyCustody>[0];
 }
 
 /** Opens the store, makes sure an admin can log in, builds the server and (by default) listens. */
@@ -42,7 +44,11 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
     const masterKey = resolveMasterKey(config, (message) => logger.warn(message));
     const bootstrap = await ensureBootstrapAdminKey(store, config.adminToken, now());
     const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? true });
+    // Always there (it calls AWS only when used): a tenant may keep KMS keys after custody went back to local.
+    const kms = new KmsKeyCustody({ ...(config.kmsRegion ? { region: config.kmsRegion } : {}), ...options.kms });
     const issuer = new Issuer({
+      custody: config.keyCustody,
+      kms,
       store,
       masterKey,
       issuerTemplate: () => config.issuerTemplate,
@@ -71,7 +77,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       aws,
       logger,
       metrics,
-      readiness: [() => aws.readiness()],
+      readiness: [() => aws.readiness(), () => issuer.keyCustodyReadiness()],
       now,
     };
     const app = await buildServer(deps);
@@ -113,6 +119,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
         await driftWatch?.stop();
         await app.close();
         await issuer.close();
+        kms.close();
         await store.close();
       },
     };
