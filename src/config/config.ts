@@ -33,6 +33,11 @@ export interface Config {
   keyCustody: 'local' | 'kms';
   /** ROLEBRIDGE_KMS_REGION, else AWS_REGION; undefined leaves it to the SDK. */
   kmsRegion: string | undefined;
+  /**
+   * ROLEBRIDGE_ISSUER_PUBLISHED: the issuer URLs are served by a published static copy (`rolebridge publish`);
+   * a rotation promotes a key only once that copy lists it.
+   */
+  issuerPublished: boolean;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -135,5 +140,6 @@ export function loadConfig(env: Environment = process.env, overrides: Partial<Co
     logLevel: overrides.logLevel ?? env.ROLEBRIDGE_LOG_LEVEL ?? 'info',
     keyCustody: overrides.keyCustody ?? parseKeyCustody(env.ROLEBRIDGE_KEY_CUSTODY),
     kmsRegion: overrides.kmsRegion ?? (env.ROLEBRIDGE_KMS_REGION || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined),
+    issuerPublished: overrides.issuerPublished ?? parseBoolean('ROLEBRIDGE_ISSUER_PUBLISHED', env.ROLEBRIDGE_ISSUER_PUBLISHED, false),
   };
 }

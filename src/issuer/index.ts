@@ -25,3 +25,6 @@ export {
 export { AWS_TAGS_CLAIM, type SessionTagsInput } from './session_tags.js';
 export { CLAIMS_SUPPORTED, RESERVED_CLAIMS } from './token_claims.js';
 export { mintProbeToken, PROBE_KINDS, PROBE_AUDIENCE, PROBE_CLAIM, type ProbeKind, type ProbeToken, type SkippedProbe } from './probe_token.js';
+export { issuerPathOf, writePublishedFiles, type PublishedFile } from './issuer_publication.js';
+export { parseS3Url, objectKeyOf, uploadPublishedFiles, type S3Target, type S3PublishOptions } from './s3_publication.js';
+export { publishedJwksCheck } from './published_jwks_check.js';

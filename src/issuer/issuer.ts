@@ -7,6 +7,7 @@ import { registerIssuerMetrics } from './issuer_metrics.js';
 import { parseIssuerTemplate, type IssuerUrls } from './issuer_url.js';
 import { KeyRing, type KeyCustodyKind, type SigningKeyView } from './key_ring.js';
 import type { KmsKeyCustody } from './kms_key_custody.js';
+import { publishedFiles, type PublishedFile } from './issuer_publication.js';
 import type { RotationPolicy } from './key_rotation.js';
 import { sessionTagsToInput, type SessionTagsInput } from './session_tags.js';
 import { assertSigningAlgorithm, DEFAULT_SIGNING_ALGORITHM, type SigningAlgorithm } from './signing_key.js';
@@ -73,6 +74,8 @@ export interface IssuerOptions {
   custody?: KeyCustodyKind;
   /** AWS KMS, for custody `kms` and for any stored key held there. */
   kms?: KmsKeyCustody;
+  /** Static publication: rotations check the published copy first (see published_jwks_check). */
+  publishedCheck?: (issuer: string, kids: readonly string[]) => Promise<void>;
 }
 
 const TENANT_NAME_MAX = 200;
@@ -207,6 +210,18 @@ export class Issuer {
     if (warm) return warm.documents;
     await this.requireTenant(tenantId);
     return (await this.keyRing.get(tenantId)).documents;
+  }
+
+  /**
+   * The static files of every tenant's issuer (or one tenant's), read from the database without opening any
+   * private key: discovery and JWKS byte for byte as the server serves them (see `rolebridge publish`).
+   */
+  async publicationFiles(tenantId?: string): Promise<PublishedFile[]> {
+    const tenants = tenantId === undefined ? (await this.options.store.tenants.list()).map((t) => t.id) : [(await this.requireTenant(tenantId)).id];
+    const mode = this.issuerUrls.mode;
+    const files: PublishedFile[] = [];
+    for (const id of tenants) files.push(...publishedFiles(id, await this.keyRing.documentsFromStore(id), mode));
+    return files;
   }
 
   // ── keys ───────────────────────────────────────────────────────────────────────────────────────

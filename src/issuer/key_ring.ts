@@ -87,6 +87,11 @@ export interface KeyRingOptions {
   kms?: KmsKeyCustody;
   /** Failures of KMS follow-ups (disable, schedule deletion) after a committed change. */
   onBackgroundError?: (error: unknown, what: string) => void;
+  /**
+   * Static publication (ROLEBRIDGE_ISSUER_PUBLISHED): throws unless the copy verifiers fetch at `issuer`
+   * already lists every kid in `kids`. Called before a rotation promotes a pre-published key.
+   */
+  publishedCheck?: (issuer: string, kids: readonly string[]) => Promise<void>;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -175,6 +180,18 @@ export class KeyRing {
     return this.options.custody ?? 'local';
   }
 
+  /**
+   * The discovery and JWKS bytes of a tenant straight from the database, without opening any private key:
+   * what `rolebridge publish` writes, byte for byte what the server serves.
+   */
+  async documentsFromStore(tenantId: string): Promise<IssuerDocuments> {
+    const { store, issuerUrls, policy, now } = this.options;
+    const keys = await store.signingKeys.listForTenant(tenantId);
+    const issuer = issuerUrls().issuerFor(tenantId);
+    const published = publishedKeys(keys, now(), policy).map((k) => k.publicJwk as unknown as PublicJwk);
+    return buildIssuerDocuments(issuer, published, policy.jwksMaxAgeSeconds);
+  }
+
   view(keys: readonly SigningKeyRecord[]): SigningKeyView[] {
     const at = this.options.now();
     const published = new Set(publishedKeys(keys, at, this.options.policy).map((k) => k.kid));
@@ -227,10 +244,15 @@ export class KeyRing {
     algorithm: SigningAlgorithm,
     plan: (keys: readonly KeyTimeline[], now: number) => KeyAction[],
     audit: KeyChangeRecorder,
+    checkPublication = false,
   ): Promise<KeyAction[]> {
     const { store, now } = this.options;
     const preview = plan(await store.signingKeys.listForTenant(tenantId), now());
     if (preview.length === 0) return preview;
+    const promoted = preview.flatMap((a) => (a.type === 'activate' ? [a.kid] : []));
+    if (checkPublication && promoted.length > 0 && this.options.publishedCheck) {
+      await this.options.publishedCheck(this.options.issuerUrls().issuerFor(tenantId), promoted);
+    }
     const pairs = await this.generate(tenantId, algorithm, preview.filter((a) => a.type === 'create').length);
     let followUps: KmsFollowUp[] = [];
     let used = 0;
@@ -259,7 +281,7 @@ export class KeyRing {
   }
 
   rotate(tenantId: string, algorithm: SigningAlgorithm, audit: KeyChangeRecorder): Promise<KeyAction[]> {
-    return this.change(tenantId, algorithm, (keys, now) => planManualRotation(keys, now, this.options.policy), audit);
+    return this.change(tenantId, algorithm, (keys, now) => planManualRotation(keys, now, this.options.policy), audit, true);
   }
 
   revoke(
@@ -272,7 +294,7 @@ export class KeyRing {
   }
 
   maintain(tenantId: string, algorithm: SigningAlgorithm, audit: KeyChangeRecorder): Promise<KeyAction[]> {
-    return this.change(tenantId, algorithm, (keys, now) => planScheduledMaintenance(keys, now, this.options.policy), audit);
+    return this.change(tenantId, algorithm, (keys, now) => planScheduledMaintenance(keys, now, this.options.policy), audit, true);
   }
 
   /** The signer of a tenant, or 503 when it has none (all keys revoked and none created yet). */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createBrokerServices, createConnectionDriftWatch, type BrokerServicesOptions } from '../aws/index.js';
 import { resolveMasterKey, type Config } from '../config/index.js';
-import { DEFAULT_ROTATION_POLICY, Issuer, KmsKeyCustody } from '../issuer/index.js';
+import { DEFAULT_ROTATION_POLICY, Issuer, KmsKeyCustody, publishedJwksCheck } from '../issuer/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { ensureBootstrapAdminKey } from './bootstrap_admin_key.js';
 import { buildServer } from './build_server.js';
@@ -49,6 +49,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
     const issuer = new Issuer({
       custody: config.keyCustody,
       kms,
+      ...(config.issuerPublished ? { publishedCheck: publishedJwksCheck() } : {}),
       store,
       masterKey,
       issuerTemplate: () => config.issuerTemplate,
