@@ -433,6 +433,7 @@ export class Issuer {
     this.scheduler = undefined;
     await this.auditBuffer.flush();
     await this.signingWorker?.close();
+    this.options.kms?.close();
   }
 }
 

@@ -22,6 +22,8 @@ import { startTestServer, type TestServer } from '../helpers/test_server.js';
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/rolebridge.js', import.meta.url));
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/acme-s3-hosted';
+/** Every `rolebridge publish` is a process start: seconds each on a loaded two-core machine. */
+const PROCESS_TIMEOUT_MS = 180_000;
 
 describe('issuer hosted in S3, keys in KMS, tokens exchanged by STS with no rolebridge endpoint reachable', () => {
   let emulator: RunningEmulator;
@@ -84,7 +86,7 @@ describe('issuer hosted in S3, keys in KMS, tokens exchanged by STS with no role
     await iam.send(
       new CreateRoleCommand({ RoleName: 'acme-s3-hosted', AssumeRolePolicyDocument: webIdentityTrustPolicy(provider.OpenIDConnectProviderArn!, prefix, 'deployment:prod:component:api') }),
     );
-  });
+  }, PROCESS_TIMEOUT_MS);
   afterAll(async () => {
     await server?.close().catch(() => undefined);
     await emulator?.close();
@@ -107,7 +109,7 @@ describe('issuer hosted in S3, keys in KMS, tokens exchanged by STS with no role
       expect(fromS3.headers.get('content-type')).toBe('application/json');
       expect(fromS3.headers.get('cache-control')).toBe(fromServer.headers.get('cache-control'));
     }
-  });
+  }, PROCESS_TIMEOUT_MS);
 
   it('refuses to promote a key the published copy does not list yet, and promotes it once published', async () => {
     // The first next key was published above: this rotation may proceed, and creates a new, unpublished next key.
@@ -120,7 +122,7 @@ describe('issuer hosted in S3, keys in KMS, tokens exchanged by STS with no role
     await publish('--tenant', 'acme');
     expect((await admin('/tenants/acme/keys/rotate', {})).status).toBe(200);
     await publish();
-  });
+  }, PROCESS_TIMEOUT_MS);
 
   it('STS exchanges a KMS-signed token, fetching discovery and JWKS from S3 only (the rolebridge server is closed)', async () => {
     const jwt = await token();
@@ -144,7 +146,7 @@ describe('issuer hosted in S3, keys in KMS, tokens exchanged by STS with no role
     const events = (await (await fetch(`${emulator.url}/_emulator/events`)).json()) as Array<{ eventSource: string; eventName: string; userIdentity: { accountId?: string } }>;
     const anonymousReads = events.filter((e) => e.eventSource === 's3.amazonaws.com' && e.eventName === 'GetObject' && e.userIdentity.accountId === 'anonymous');
     expect(anonymousReads.length).toBeGreaterThanOrEqual(2); // discovery and JWKS, fetched by STS from S3
-  });
+  }, PROCESS_TIMEOUT_MS);
 });
 
 describe('rolebridge publish --out', () => {
@@ -178,5 +180,5 @@ describe('rolebridge publish --out', () => {
     } finally {
       await server.close();
     }
-  });
+  }, PROCESS_TIMEOUT_MS);
 });

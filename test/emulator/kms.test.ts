@@ -189,5 +189,5 @@ describe('KMS with the AWS CLI', () => {
     expect(missing.stderr.trim()).toBe(
       'An error occurred (NotFoundException) when calling the DescribeKey operation: Alias arn:aws:kms:us-east-1:123456789012:alias/nothing is not found.',
     );
-  });
+  }, 180_000);
 });

@@ -143,5 +143,5 @@ describe('S3 with the AWS CLI', () => {
     expect((await fetch(`${emulator.url}/cli-bucket/a/jwks.json`)).status).toBe(200);
     const missing = await runAwsCli(emulator.url, ['s3api', 'get-object', '--bucket', 'cli-bucket', '--key', 'nope', join(dir, 'x')]);
     expect(missing.stderr.trim()).toBe('An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.');
-  });
+  }, 180_000);
 });

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import type { Config } from '../../config/index.js';
-import { DEFAULT_ROTATION_POLICY, Issuer, parseS3Url, uploadPublishedFiles, writePublishedFiles, type PublishedFile, type S3Target } from '../../issuer/index.js';
-import { openStore, type Store } from '../../store/index.js';
+import { openIssuerPublisher } from '../../runtime/index.js';
 import { usageError } from '../cli_exit.js';
 import { printJson, printLine } from '../output.js';
 import { closeOnSignal, configFromFlags } from './serve.js';
@@ -18,33 +16,8 @@ interface PublishFlags {
   json?: boolean;
 }
 
-interface PublishTargets {
-  dir: string | undefined;
-  s3: S3Target | undefined;
-  publicRead: boolean;
-}
-
-/** An Issuer for reading public documents only: publication never opens a private key, so no master key is needed. */
-function documentReader(store: Store, config: Config): Issuer {
-  return new Issuer({
-    store,
-    masterKey: Buffer.alloc(32),
-    issuerTemplate: () => config.issuerTemplate,
-    policy: { ...DEFAULT_ROTATION_POLICY, jwksMaxAgeSeconds: config.jwksMaxAgeSeconds, rotationIntervalSeconds: config.keyRotationIntervalSeconds },
-    now: Date.now,
-    signing: 'inline',
-  });
-}
-
-async function publishOnce(files: readonly PublishedFile[], targets: PublishTargets): Promise<string[]> {
-  const written: string[] = [];
-  if (targets.dir !== undefined) written.push(...(await writePublishedFiles(files, targets.dir)));
-  if (targets.s3 !== undefined) written.push(...(await uploadPublishedFiles(files, targets.s3, { publicRead: targets.publicRead })));
-  return written;
-}
-
 /** What changes when a key is created, promoted, retired or revoked: the documents' ETags. */
-function fingerprint(files: readonly PublishedFile[]): string {
+function fingerprint(files: ReadonlyArray<{ path: string; etag: string }>): string {
   return files.map((f) => `${f.path}=${f.etag}`).join('\n');
 }
 
@@ -67,14 +40,12 @@ export function registerPublishCommand(program: Command): void {
       if (flags.out === undefined && flags.s3 === undefined) throw usageError('publish needs --out DIR and/or --s3 s3://bucket/prefix');
       const interval = Number(flags.interval);
       if (!Number.isInteger(interval) || interval < 1 || interval > 86_400) throw usageError('--interval takes whole seconds between 1 and 86400');
-      const targets: PublishTargets = {
-        dir: flags.out,
-        s3: flags.s3 === undefined ? undefined : parseS3Url(flags.s3),
-        publicRead: flags.publicRead ?? false,
-      };
       const config = configFromFlags({ ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}), ...(flags.issuerTemplate ? { issuerTemplate: flags.issuerTemplate } : {}) });
-      const store = await openStore(config.databaseUrl);
-      const issuer = documentReader(store, config);
+      const publisher = await openIssuerPublisher(config, {
+        ...(flags.out === undefined ? {} : { dir: flags.out }),
+        ...(flags.s3 === undefined ? {} : { s3: flags.s3 }),
+        publicRead: flags.publicRead ?? false,
+      });
       const report = (written: string[]): void => {
         if (flags.json) printJson({ files: written });
         else for (const path of written) printLine(path);
@@ -82,10 +53,10 @@ export function registerPublishCommand(program: Command): void {
       try {
         let last = '';
         const publishIfChanged = async (): Promise<void> => {
-          const files = await issuer.publicationFiles(flags.tenant);
+          const files = await publisher.files(flags.tenant);
           const current = fingerprint(files);
           if (current === last) return;
-          report(await publishOnce(files, targets));
+          report(await publisher.publish(files));
           last = current;
         };
         await publishIfChanged();
@@ -106,8 +77,7 @@ export function registerPublishCommand(program: Command): void {
           clearTimeout(timer);
         });
       } finally {
-        await issuer.close();
-        await store.close();
+        await publisher.close();
       }
     });
 }
