@@ -7,7 +7,7 @@
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,6 +177,43 @@ describe('rolebridge publish --out', () => {
       const usage = await run(process.execPath, [BIN, 'publish'], { env }).catch((error: { code: number; stderr: string }) => error);
       expect(usage).toMatchObject({ code: 2 });
       expect((usage as { stderr: string }).stderr).toContain('--out');
+    } finally {
+      await server.close();
+    }
+  }, PROCESS_TIMEOUT_MS);
+
+  it('--watch republishes when a key changes, and stops on SIGTERM', async () => {
+    const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'rolebridge-watch-')), 'db.sqlite')}`;
+    const template = 'https://id.example.com/t/{tenant}';
+    const server = await startTestServer({ databaseUrl, issuerTemplate: template, jwksMaxAgeSeconds: 0 });
+    const out = mkdtempSync(join(tmpdir(), 'rolebridge-watched-'));
+    const headers = { ...server.adminHeaders, 'content-type': 'application/json' };
+    try {
+      expect((await fetch(`${server.url}/api/v1/tenants`, { method: 'POST', headers, body: JSON.stringify({ id: 'acme', name: 'Acme' }) })).status).toBe(201);
+      const child = spawn(process.execPath, [BIN, 'publish', '--out', out, '--watch', '--interval', '1'], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ROLEBRIDGE_DATABASE_URL: databaseUrl, ROLEBRIDGE_ISSUER_TEMPLATE: template },
+      });
+      // Each publication prints the files it wrote (two per tenant); wait for the n-th line, not for a clock.
+      let output = '';
+      const waiters: Array<() => void> = [];
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        for (const wake of waiters.splice(0)) wake();
+      });
+      const lines = async (count: number): Promise<void> => {
+        while (output.trim().split('\n').filter(Boolean).length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+      };
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await lines(2);
+      const jwksFile = join(out, 't', 'acme', '.well-known', 'jwks.json');
+      const before = readFileSync(jwksFile);
+      expect((await fetch(`${server.url}/api/v1/tenants/acme/keys/rotate`, { method: 'POST', headers, body: '{}' })).status).toBe(200);
+      await lines(4);
+      const after = readFileSync(jwksFile);
+      expect(after.equals(before)).toBe(false);
+      expect(after.equals(Buffer.from(await (await fetch(`${server.url}/t/acme/.well-known/jwks.json`)).arrayBuffer()))).toBe(true);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
     } finally {
       await server.close();
     }
