@@ -1,5 +1,6 @@
 export { Issuer, type IssuerOptions, type TenantView, type TokenConfigView, type WorkloadView, type IssuedToken } from './issuer.js';
-export type { SigningKeyView } from './key_ring.js';
+export type { SigningKeyView, KeyCustodyKind } from './key_ring.js';
+export { KmsKeyCustody, KMS_KEY_SPECS, type KmsKeyCustodyOptions, type KmsKeyFailure, type KmsRetryPolicy } from './kms_key_custody.js';
 export { DEFAULT_ROTATION_POLICY, type RotationPolicy, type KeyState } from './key_rotation.js';
 export { parseIssuerTemplate, type IssuerUrls } from './issuer_url.js';
 export { DISCOVERY_PATH, JWKS_PATH, etagMatches, type IssuerDocuments, type ServedDocument } from './issuer_documents.js';
@@ -24,3 +25,6 @@ export {
 export { AWS_TAGS_CLAIM, type SessionTagsInput } from './session_tags.js';
 export { CLAIMS_SUPPORTED, RESERVED_CLAIMS } from './token_claims.js';
 export { mintProbeToken, PROBE_KINDS, PROBE_AUDIENCE, PROBE_CLAIM, type ProbeKind, type ProbeToken, type SkippedProbe } from './probe_token.js';
+export { issuerPathOf, writePublishedFiles, type PublishedFile } from './issuer_publication.js';
+export { parseS3Url, objectKeyOf, uploadPublishedFiles, type S3Target, type S3PublishOptions } from './s3_publication.js';
+export { publishedJwksCheck } from './published_jwks_check.js';

@@ -136,7 +136,7 @@ export class TokenIssuer {
     const iat = Math.floor(nowMs / 1000);
     const exp = iat + config.lifetimeSeconds;
     const jti = randomUUID();
-    const token = await signer.signPayloadAsync(`${payload.head},"iat":${iat},"nbf":${iat},"exp":${exp},"jti":"${jti}"${payload.tail}`);
+    const token = await signer.signPayload(`${payload.head},"iat":${iat},"nbf":${iat},"exp":${exp},"jti":"${jti}"${payload.tail}`);
     countToken?.(tenantId);
     auditBuffer.push({
       tenantId,

@@ -27,6 +27,7 @@ export interface RuntimeOptions {
   defaultMetrics?: boolean;
   issuerSigning?: WiringOptions['issuerSigning'];
   broker?: WiringOptions['broker'];
+  kms?: WiringOptions['kms'];
 }
 
 /** Opens the store, makes sure an admin can log in, wires the services, builds the server and (by default) listens. */
@@ -67,6 +68,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       ...(clusterClaim ? { clusterClaim } : {}),
       ...(options.issuerSigning ? { issuerSigning: options.issuerSigning } : {}),
       ...(options.broker ? { broker: options.broker } : {}),
+      ...(options.kms ? { kms: options.kms } : {}),
     });
     let draining = false;
     // A replica shutting down leaves the load balancer's rotation before it stops accepting.

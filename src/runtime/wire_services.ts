@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 import { createConnectionService, type VerificationFailure, type VerifyRetryOptions } from '../connections/index.js';
 import { createDbAuthService } from '../db_auth/index.js';
 import { createConnectionDriftWatch, createDoctorService, diagnoseVerificationFailure, type DriftWatch } from '../doctor/index.js';
-import { DEFAULT_ROTATION_POLICY, Issuer } from '../issuer/index.js';
+import { DEFAULT_ROTATION_POLICY, Issuer, KmsKeyCustody, publishedJwksCheck, type KmsKeyCustodyOptions } from '../issuer/index.js';
 import type { Logger, Metrics, ServerDeps } from '../server/index.js';
 import type { ChangeFeed, Store, WorkloadRecord } from '../store/index.js';
 
@@ -23,6 +23,8 @@ export interface WiringOptions {
   changes?: ChangeFeed;
   /** Many replicas: a claim for each interval of a cluster job (see store.clusterJobs); absent on SQLite. */
   clusterClaim?: (job: string, intervalMs: number) => () => Promise<boolean>;
+  /** KMS custody settings beyond the configuration (tests: endpoint, credentials, retry timing). */
+  kms?: KmsKeyCustodyOptions;
   /** Operator session idle and absolute lifetimes (default 2 h idle, 12 h absolute). */
   sessionLifetimes?: SessionLifetimes;
 }
@@ -40,7 +42,12 @@ export interface WiredServices {
  */
 export function wireServices(options: WiringOptions): WiredServices {
   const { config, store, logger, metrics, now } = options;
+  // Always there (it calls AWS only when used): a tenant may keep KMS keys after custody went back to local.
+  const kms = new KmsKeyCustody({ ...(config.kmsRegion ? { region: config.kmsRegion } : {}), ...options.kms });
   const issuer = new Issuer({
+    custody: config.keyCustody,
+    kms,
+    ...(config.issuerPublished ? { publishedCheck: publishedJwksCheck() } : {}),
     store,
     masterKey: options.masterKey,
     issuerTemplate: () => config.issuerTemplate,
@@ -91,7 +98,7 @@ export function wireServices(options: WiringOptions): WiredServices {
     signIn: idp === undefined ? undefined : new ConsoleSignIn(idp, store),
     logger,
     metrics,
-    readiness: [() => broker.readiness(), ...(idp === undefined ? [] : [() => idp.readiness()])],
+    readiness: [() => broker.readiness(), () => issuer.keyCustodyReadiness(), ...(idp === undefined ? [] : [() => idp.readiness()])],
     now,
     ...(options.changes ? { changes: options.changes } : {}),
   };

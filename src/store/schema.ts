@@ -17,6 +17,8 @@ export interface SigningKeysTable {
   public_jwk: string;
   /** AES-256-GCM under the master key, bound to (tenant, kid); never leaves the issuer room decrypted. */
   private_key_ciphertext: string;
+  /** The AWS KMS key that holds the private key (custody `kms`; then `private_key_ciphertext` is empty), else null. */
+  kms_key_arn: string | null;
   /** Published in the JWKS from here; may sign once published for one JWKS cache lifetime. */
   created_at: string;
   /** Started signing (null: a pre-published next key). */
