@@ -38,9 +38,11 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const now = options.now ?? Date.now;
   const store = await openStore(config.databaseUrl);
+  // What has started so far, stopped again when a later step fails (a port in use): a signing thread or a timer
+  // left running would keep the process alive after the error was reported.
+  const started: Array<() => Promise<void>> = [];
   try {
     const masterKey = resolveMasterKey(config, (message) => logger.warn(message));
-    const bootstrap = await ensureBootstrapAdminKey(store, config.adminToken, now());
     const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? true });
     const issuer = new Issuer({
       store,
@@ -56,6 +58,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       signing: options.issuerSigning ?? 'worker',
       onBackgroundError: (error, what) => logger.error({ err: error }, `issuer: ${what} failed`),
     });
+    started.push(() => issuer.close());
     const aws = createBrokerServices({
       ...options.broker,
       store,
@@ -75,6 +78,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       now,
     };
     const app = await buildServer(deps);
+    started.push(() => app.close());
     issuer.startKeyScheduler();
     // The doctor re-tests every connection on a schedule, so a customer's edit to a trust policy is noticed.
     const driftWatch =
@@ -91,6 +95,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
           })
         : undefined;
     driftWatch?.start();
+    if (driftWatch !== undefined) started.push(() => driftWatch.stop());
     let url = '';
     if (options.listen ?? true) {
       const address = await app.listen({ host: config.host, port: config.port });
@@ -102,6 +107,9 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
     } else {
       await app.ready();
     }
+    // Only once the server is up: a start that fails (a port in use) must not spend the one-time generated token
+    // that nobody saw, which would leave the next start with no admin key to show.
+    const bootstrap = await ensureBootstrapAdminKey(store, config.adminToken, now());
     return {
       app,
       deps,
@@ -117,6 +125,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       },
     };
   } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
     await store.close();
     throw error;
   }
