@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config/index.js';
-import { createLogger, startServerRuntime, type ServerRuntime } from '../../server/index.js';
+import { startServerRuntime, type ServerRuntime } from '../../runtime/index.js';
+import { createLogger } from '../../server/index.js';
 import { usageError } from '../cli_exit.js';
 import { listenError } from '../listen_error.js';
 import { style } from '../terminal_style.js';
