@@ -4,10 +4,11 @@ import { registerConnectionsCommand } from './connections.js';
 import { registerDbTokenCommand } from './db_token.js';
 import { registerDevCommand } from './dev.js';
 import { registerPolicyCommand } from './policy.js';
+import { registerResourceCommands } from './resources.js';
 import { registerServeCommand } from './serve.js';
 import { registerSetupCommand } from './setup.js';
 import { registerSetupCodeCommand } from './setup_code.js';
 import { registerWorkloadCommand } from './workload.js';
 
 /** Every command group registers itself here; one file per group in this folder. */
-export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerDevCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerSetupCommand, registerSetupCodeCommand, registerPolicyCommand, registerDbTokenCommand, registerConnectionsCommand];
+export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerDevCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerSetupCommand, registerSetupCodeCommand, registerPolicyCommand, registerDbTokenCommand, registerConnectionsCommand, registerResourceCommands];
