@@ -116,7 +116,7 @@ describe('rolebridge dev', () => {
     } finally {
       expect(await stop(second.child)).toBe(0);
     }
-  }, 120_000);
+  }, 600_000);
 
   it('exits at once with exit 2 naming the port and the flag when the server port is taken', async () => {
     const blocker = createServer();
@@ -135,7 +135,7 @@ describe('rolebridge dev', () => {
     } finally {
       blocker.close();
     }
-  }, 120_000);
+  }, 600_000);
 
   it("picks a free emulator port when the default one is taken, and says so", async () => {
     // Taken by this test, or already by something else on the machine: either way it is busy.
@@ -153,5 +153,5 @@ describe('rolebridge dev', () => {
       expect(await stop(dev.child)).toBe(0);
       blocker.close();
     }
-  }, 120_000);
+  }, 600_000);
 });
