@@ -29,7 +29,8 @@ function withCommonOptions(command: Command): Command {
 
 async function call<T>(flags: CommonFlags, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const server = serverUrl(flags.server, process.env, DEFAULT_SERVER);
-  const token = await adminToken(flags.adminTokenFile);
+  // --admin-token-file, ROLEBRIDGE_ADMIN_TOKEN, or what `rolebridge login` kept for this server.
+  const token = await adminToken(flags.adminTokenFile, process.env, server);
   return callServer<T>({ server, token, method, path: `/api/v1${path}`, ...(body === undefined ? {} : { body }) });
 }
 
