@@ -37,6 +37,9 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
   // SQLite: one server per file (a second one is refused here, before it touches anything).
   const serverLock = lockDatabaseForServer(config.databaseUrl);
   let store: Store;
+  // What has started so far, stopped again when a later step fails (a port in use): a signing thread or a timer
+  // left running would keep the process alive after the error was reported.
+  const started: Array<() => Promise<void>> = [];
   try {
     store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize, statementTimeoutMs: config.databaseStatementTimeoutMs });
   } catch (error) {
@@ -47,7 +50,6 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
   try {
     if (store.migrationsApplied.length > 0) logger.info({ migrations: store.migrationsApplied }, 'database migrated');
     const masterKey = resolveMasterKey(config, (message) => logger.warn(message));
-    const bootstrap = await ensureBootstrapAdminKey(store, config.adminToken, now());
     const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? true });
     // Many replicas: hear what the others write (PostgreSQL LISTEN/NOTIFY plus polling; nothing on SQLite).
     const feed = await openChangeFeed(store, { onError: (error) => logger.warn({ err: error }, 'change feed: lost the database; polling and reconnecting') });
@@ -74,10 +76,13 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
     // A replica shutting down leaves the load balancer's rotation before it stops accepting.
     deps.readiness.push(async () => (draining ? { name: 'serving', ok: false, detail: { draining: true } } : { name: 'serving', ok: true }));
     const { issuer } = deps;
+    started.push(() => issuer.close());
     const app = await buildServer(deps);
+    started.push(() => app.close());
     const keyMaintenanceMs = 60_000;
     issuer.startKeyScheduler(keyMaintenanceMs, clusterClaim?.('key_maintenance', keyMaintenanceMs));
     driftWatch?.start();
+    if (driftWatch !== undefined) started.push(() => driftWatch.stop());
     let url = '';
     if (options.listen ?? true) {
       const address = await app.listen({ host: config.host, port: config.port });
@@ -89,6 +94,9 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
     } else {
       await app.ready();
     }
+    // Only once the server is up: a start that fails (a port in use) must not spend the one-time generated token
+    // that nobody saw, which would leave the next start with no admin key to show.
+    const bootstrap = await ensureBootstrapAdminKey(store, config.adminToken, now());
     return {
       app,
       deps,
@@ -108,6 +116,7 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       },
     };
   } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
     await changes?.close();
     await store.close();
     serverLock?.release();
