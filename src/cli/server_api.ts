@@ -87,7 +87,7 @@ export async function callServer<T>(call: ServerCall): Promise<T> {
     throw new CliExit(EXIT_NEGATIVE, `cannot reach ${call.server}: ${cause instanceof Error ? cause.message : (error as Error).message}`);
   }
   const text = await response.text();
-  if (response.ok) return JSON.parse(text) as T;
+  if (response.ok) return (text === '' ? undefined : JSON.parse(text)) as T;
   let reason = `the server answered ${response.status}`;
   try {
     const envelope = JSON.parse(text) as { error?: { code?: string; message?: string } };

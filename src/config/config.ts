@@ -29,6 +29,19 @@ export interface Config {
   /** How often the doctor re-tests every connection (drift watch); 0 turns it off. */
   driftWatchIntervalSeconds: number;
   logLevel: string;
+  /** PostgreSQL: connections per replica (the change feed holds one more); size `max_connections` for all replicas. */
+  databasePoolSize: number;
+  /** PostgreSQL: `statement_timeout` of every pooled connection in ms (0: none), so a stuck query cannot hold a request forever. */
+  databaseStatementTimeoutMs: number;
+  /** ROLEBRIDGE_KEY_CUSTODY: `local` (sealed under the master key) or `kms` (new keys are made in AWS KMS). */
+  keyCustody: 'local' | 'kms';
+  /** ROLEBRIDGE_KMS_REGION, else AWS_REGION; undefined leaves it to the SDK. */
+  kmsRegion: string | undefined;
+  /**
+   * ROLEBRIDGE_ISSUER_PUBLISHED: the issuer URLs are served by a published static copy (`rolebridge publish`);
+   * a rotation promotes a key only once that copy lists it.
+   */
+  issuerPublished: boolean;
   /** Operator sign-in from an external IdP (`ROLEBRIDGE_AUTH_JWT_*`); undefined: API keys only. */
   operatorAuth: OperatorAuthConfig | undefined;
 }
@@ -100,6 +113,12 @@ export function parseAdminToken(value: string | undefined): string | undefined {
     );
   }
   return value;
+}
+
+function parseKeyCustody(value: string | undefined): 'local' | 'kms' {
+  if (value === undefined || value === '' || value === 'local') return 'local';
+  if (value === 'kms') return 'kms';
+  throw invalid('ROLEBRIDGE_KEY_CUSTODY', `expected local or kms, got '${value}'`);
 }
 
 export function validateIssuerTemplate(template: string): string {
@@ -217,6 +236,13 @@ export function loadConfig(env: Environment = process.env, overrides: Partial<Co
       overrides.driftWatchIntervalSeconds ??
       parseInteger('ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS', env.ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS, 3600, 0, 30 * 86_400),
     logLevel: overrides.logLevel ?? env.ROLEBRIDGE_LOG_LEVEL ?? 'info',
+    databasePoolSize: overrides.databasePoolSize ?? parseInteger('ROLEBRIDGE_DATABASE_POOL_SIZE', env.ROLEBRIDGE_DATABASE_POOL_SIZE, 10, 1, 1000),
+    databaseStatementTimeoutMs:
+      overrides.databaseStatementTimeoutMs ??
+      parseInteger('ROLEBRIDGE_DATABASE_STATEMENT_TIMEOUT_MS', env.ROLEBRIDGE_DATABASE_STATEMENT_TIMEOUT_MS, 0, 0, 3_600_000),
+    keyCustody: overrides.keyCustody ?? parseKeyCustody(env.ROLEBRIDGE_KEY_CUSTODY),
+    kmsRegion: overrides.kmsRegion ?? (env.ROLEBRIDGE_KMS_REGION || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined),
+    issuerPublished: overrides.issuerPublished ?? parseBoolean('ROLEBRIDGE_ISSUER_PUBLISHED', env.ROLEBRIDGE_ISSUER_PUBLISHED, false),
     operatorAuth: 'operatorAuth' in overrides ? overrides.operatorAuth : parseOperatorAuth(env),
   };
 }

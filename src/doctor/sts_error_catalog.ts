@@ -1,3 +1,4 @@
+import { createOidcProviderCommand } from '../policy/index.js';
 import { diagnoseTrustFailure } from './diagnose_trust_failure.js';
 import { diagnosisOf, type Diagnosis, type DiagnosisFinding, type StsErrorEvidence } from './diagnosis.js';
 import { webIdentityFacts } from './web_identity_context.js';
@@ -91,8 +92,8 @@ export const STS_ERROR_CATALOG: readonly CatalogEntry[] = [
           actual: `no provider for ${issuer}`,
           expected: `provider ${f.providerArn} (URL ${issuer}, audience ${f.audiences[0] ?? '?'})`,
           fix:
-            `Create the provider: aws iam create-open-id-connect-provider --url ${issuer} --client-id-list ${f.audiences[0] ?? '<audience>'}. ` +
-            'The URL must match the issuer byte for byte (scheme, host, path, no trailing slash), in the role\'s own account.',
+            'Create the provider in the role\'s own account, its URL matching the issuer byte for byte (scheme, host, path, no trailing slash): ' +
+            createOidcProviderCommand({ issuer, audiences: f.audiences.length > 0 ? f.audiences : ['<audience>'] }),
         },
         error,
       );

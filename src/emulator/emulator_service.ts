@@ -4,6 +4,8 @@ import type { EmulatorEvent } from './event_log.js';
 import type { QueryParams } from './query_params.js';
 import type { IssuerKeyCache } from './web_identity/issuer_key_cache.js';
 import type { XmlValue } from './xml_response.js';
+import type { EmulatorRuntime, RawRequest, RawResponse } from './handle_aws_request.js';
+import type { SignatureClaims } from './sigv4_authenticate.js';
 
 /**
  * One emulated AWS service. A new service is one file that builds an EmulatorService and one line
@@ -53,4 +55,16 @@ export interface JsonService extends ServiceBase {
   targetPrefix: string;
 }
 
-export type EmulatorService = QueryService | JsonService;
+/**
+ * REST protocols (S3): the service routes on method and path and answers the raw request whole,
+ * authenticating and recording it itself. It receives the requests signed for its `signingName`, and
+ * unsigned requests with a path and no Query `Action` (anonymous reads).
+ */
+export interface RestService {
+  protocol: 'rest';
+  signingName: string;
+  eventSource: string;
+  serve(runtime: EmulatorRuntime, request: RawRequest, claims: SignatureClaims | undefined): Promise<RawResponse>;
+}
+
+export type EmulatorService = QueryService | JsonService | RestService;

@@ -78,6 +78,8 @@ export async function handleAwsRequest(runtime: EmulatorRuntime, request: RawReq
 
   try {
     const claims = parseAuthorization(request.headers.authorization);
+    const rest = target === undefined ? runtime.services.restFor(claims?.service, action, url.pathname) : undefined;
+    if (rest !== undefined) return await rest.serve(runtime, request, claims);
     if (target !== undefined) {
       const dot = target.lastIndexOf('.');
       service = runtime.services.byTargetPrefix(target.slice(0, dot));
@@ -93,6 +95,7 @@ export async function handleAwsRequest(runtime: EmulatorRuntime, request: RawReq
     if (service === undefined) {
       throw new AwsError('InvalidAction', 400, `Could not find operation ${action} for version ${params.get('Version') ?? ''}`);
     }
+    if (service.protocol === 'rest') return await service.serve(runtime, request, claims);
     // Own actions only: `Action=toString` must not find Object.prototype's.
     const handler = Object.hasOwn(service.actions, action) ? service.actions[action] : undefined;
     if (handler === undefined) {
@@ -151,7 +154,7 @@ export async function handleAwsRequest(runtime: EmulatorRuntime, request: RawReq
       response.headers['x-amzn-errortype'] = awsError.code;
       return response;
     }
-    return respond(awsError.status, renderErrorXml(awsError, service?.namespace ?? FALLBACK_NAMESPACE, requestId), false);
+    return respond(awsError.status, renderErrorXml(awsError, service?.protocol === 'query' ? service.namespace : FALLBACK_NAMESPACE, requestId), false);
   } finally {
     if (changed) runtime.stateChanged();
   }

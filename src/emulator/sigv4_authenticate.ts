@@ -94,6 +94,8 @@ export async function authenticateSignedRequest(
   request: SignedRequestParts,
   claims: SignatureClaims,
   now: number,
+  /** S3 signs the path as sent; every other service URI-encodes it once more (SigV4's rule). */
+  options: { uriEscapePath?: boolean } = {},
 ): Promise<Caller> {
   const secret = lookUpSecret(state, claims.accessKeyId, request.headers['x-amz-security-token'], now);
 
@@ -139,6 +141,7 @@ export async function authenticateSignedRequest(
     service: claims.service,
     sha256: Sha256,
     applyChecksum: false,
+    uriEscapePath: options.uriEscapePath ?? true,
   });
   const recomputed = await signer.sign(
     new HttpRequest({ method: request.method, hostname: headers.host ?? '', path: request.path, query: request.query, headers, body: request.body }),

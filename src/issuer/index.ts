@@ -1,5 +1,6 @@
 export { Issuer, type IssuerOptions, type TenantView, type TokenConfigView, type WorkloadView, type IssuedToken } from './issuer.js';
-export type { SigningKeyView } from './key_ring.js';
+export type { SigningKeyView, KeyCustodyKind } from './key_ring.js';
+export { KmsKeyCustody, KMS_KEY_SPECS, type KmsKeyCustodyOptions, type KmsKeyFailure, type KmsRetryPolicy } from './kms_key_custody.js';
 export { DEFAULT_ROTATION_POLICY, type RotationPolicy, type KeyState } from './key_rotation.js';
 export { parseIssuerTemplate, type IssuerUrls } from './issuer_url.js';
 export { DISCOVERY_PATH, JWKS_PATH, etagMatches, type IssuerDocuments, type ServedDocument } from './issuer_documents.js';
@@ -27,3 +28,6 @@ export { mintProbeToken, PROBE_KINDS, PROBE_AUDIENCE, PROBE_CLAIM, type ProbeKin
 export { masterKeyVerifier, MasterKeyError } from './master_key_verifier.js';
 export { assertMasterKeyOpensDatabase, databaseHasSealedKeys, type MasterKeyCheck } from './master_key_check.js';
 export { rewrapMasterKey, type RewrapProgress } from './master_key_rewrap.js';
+export { issuerPathOf, writePublishedFiles, type PublishedFile } from './issuer_publication.js';
+export { parseS3Url, objectKeyOf, uploadPublishedFiles, type S3Target, type S3PublishOptions } from './s3_publication.js';
+export { publishedJwksCheck } from './published_jwks_check.js';

@@ -1,11 +1,13 @@
 import type { Registry } from 'prom-client';
 import { ConflictError, InvalidInputError, NotFoundError, RolebridgeError } from '../core/index.js';
-import { hashSecret, type Repositories, type Store, type TenantRecord, type TokenConfigRecord, type WorkloadRecord } from '../store/index.js';
+import { hashSecret, type ChangeEvent, type Repositories, type Store, type TenantRecord, type TokenConfigRecord, type WorkloadRecord } from '../store/index.js';
 import { AuditBuffer } from './audit_buffer.js';
 import type { IssuerDocuments } from './issuer_documents.js';
 import { registerIssuerMetrics } from './issuer_metrics.js';
 import { parseIssuerTemplate, type IssuerUrls } from './issuer_url.js';
-import { KeyRing, type SigningKeyView } from './key_ring.js';
+import { KeyRing, type KeyCustodyKind, type SigningKeyView } from './key_ring.js';
+import type { KmsKeyCustody } from './kms_key_custody.js';
+import { publishedFiles, type PublishedFile } from './issuer_publication.js';
 import type { RotationPolicy } from './key_rotation.js';
 import { sessionTagsToInput, type SessionTagsInput } from './session_tags.js';
 import { assertSigningAlgorithm, DEFAULT_SIGNING_ALGORITHM, type SigningAlgorithm } from './signing_key.js';
@@ -68,6 +70,12 @@ export interface IssuerOptions {
    * request's thread. `npm run bench` measures both.
    */
   signing?: 'worker' | 'inline';
+  /** ROLEBRIDGE_KEY_CUSTODY: where new signing keys are made (default `local`). */
+  custody?: KeyCustodyKind;
+  /** AWS KMS, for custody `kms` and for any stored key held there. */
+  kms?: KmsKeyCustody;
+  /** Static publication: rotations check the published copy first (see published_jwks_check). */
+  publishedCheck?: (issuer: string, kids: readonly string[]) => Promise<void>;
 }
 
 const TENANT_NAME_MAX = 200;
@@ -135,9 +143,10 @@ export class Issuer {
     const algorithm = assertSigningAlgorithm(input.signingAlgorithm ?? DEFAULT_SIGNING_ALGORITHM);
     const { store, now } = this.options;
     if (await store.tenants.find(id)) throw new ConflictError('tenant_exists', `Tenant ${id} already exists; tenant ids are never reused.`, { tenantId: id });
-    const pairs = await this.keyRing.generate(algorithm, 2);
+    const pairs = await this.keyRing.generate(id, algorithm, 2);
     const tenant: TenantRecord = { id, name, signingAlgorithm: algorithm, createdAt: new Date(now()).toISOString() };
-    await store.transaction(async (tx) => {
+    await store
+      .transaction(async (tx) => {
       if (await tx.tenants.find(id)) throw new ConflictError('tenant_exists', `Tenant ${id} already exists.`, { tenantId: id });
       await tx.tenants.insert(tenant);
       const actions = await this.keyRing.createInitialKeys(tx, id, pairs);
@@ -147,9 +156,13 @@ export class Issuer {
         action: 'tenant.created',
         target: id,
         ...(requestId ? { requestId } : {}),
-        details: { name, signingAlgorithm: algorithm, keys: actions },
+        details: { name, signingAlgorithm: algorithm, keys: actions, custody: this.keyRing.custody },
       });
-    });
+    })
+      .catch(async (error: unknown) => {
+        await this.keyRing.discard(pairs);
+        throw error;
+      });
     this.tenants.set(id, tenant);
     await this.keyRing.load(id);
     return this.tenantView(tenant);
@@ -199,6 +212,18 @@ export class Issuer {
     if (warm) return warm.documents;
     await this.requireTenant(tenantId);
     return (await this.keyRing.get(tenantId)).documents;
+  }
+
+  /**
+   * The static files of every tenant's issuer (or one tenant's), read from the database without opening any
+   * private key: discovery and JWKS byte for byte as the server serves them (see `rolebridge publish`).
+   */
+  async publicationFiles(tenantId?: string): Promise<PublishedFile[]> {
+    const tenants = tenantId === undefined ? (await this.options.store.tenants.list()).map((t) => t.id) : [(await this.requireTenant(tenantId)).id];
+    const mode = this.issuerUrls.mode;
+    const files: PublishedFile[] = [];
+    for (const id of tenants) files.push(...publishedFiles(id, await this.keyRing.documentsFromStore(id), mode));
+    return files;
   }
 
   // ── keys ───────────────────────────────────────────────────────────────────────────────────────
@@ -257,12 +282,43 @@ export class Issuer {
     }
   }
 
-  /** Runs key maintenance now and then every `intervalMs` until `close()`. */
-  startKeyScheduler(intervalMs = 60_000): void {
+  /**
+   * Runs key maintenance now and then every `intervalMs` until `close()`. With `claim` (many replicas), each
+   * tick first asks the cluster for the interval, checking every quarter interval, so one replica maintains
+   * per interval and a replica that died is replaced within the next.
+   */
+  startKeyScheduler(intervalMs = 60_000, claim?: () => Promise<boolean>): void {
     if (this.scheduler) return;
-    void this.runKeyMaintenance();
-    this.scheduler = setInterval(() => void this.runKeyMaintenance(), intervalMs);
+    const tick = (): void => {
+      if (claim === undefined) {
+        void this.runKeyMaintenance();
+        return;
+      }
+      claim().then(
+        (mine) => (mine ? this.runKeyMaintenance() : undefined),
+        (error: unknown) => (this.options.onBackgroundError ?? (() => undefined))(error, 'key maintenance claim'),
+      );
+    };
+    tick();
+    this.scheduler = setInterval(tick, claim === undefined ? intervalMs : Math.max(250, Math.floor(intervalMs / 4)));
     this.scheduler.unref();
+  }
+
+  /**
+   * Another replica wrote (see the store's change feed): rebuild what this one holds from the rows changed.
+   * Keys are read again at once (a revoked key must stop signing everywhere within 2 s); token configs are
+   * dropped and read on next use.
+   */
+  onClusterChange(event: ChangeEvent): void {
+    const report = this.options.onBackgroundError ?? (() => undefined);
+    if (event.topic === 'resync') {
+      void this.keyRing.refreshAll();
+      this.tokens.invalidate();
+    } else if (event.topic === 'signing_keys' && event.tenantId !== null) {
+      this.keyRing.refresh(event.tenantId).catch((error: unknown) => report(error, `reloading the keys of ${event.tenantId}`));
+    } else if (event.topic === 'token_configs' && event.tenantId !== null) {
+      this.tokens.invalidate(event.tenantId);
+    }
   }
 
   private async recordKeyChange(
@@ -281,6 +337,25 @@ export class Issuer {
       ...(requestId ? { requestId } : {}),
       details: { actions },
     });
+  }
+
+  /**
+   * `/readyz`'s key-custody check: with KMS keys in use, each loaded tenant's signing key is described in
+   * KMS (at most every 30 s) and tenants whose key is disabled or deleted are named. Degraded, not down:
+   * the other tenants are served.
+   */
+  async keyCustodyReadiness(): Promise<{ name: string; ok: boolean; degraded?: boolean; detail: Record<string, unknown> }> {
+    const kms = this.options.kms;
+    const custody = this.keyRing.custody;
+    if (kms === undefined) return { name: 'key_custody', ok: true, detail: { custody } };
+    await Promise.all(
+      this.keyRing.loadedTenants().map(async (loaded) => {
+        const active = loaded.keys.find((k) => k.kid === loaded.signer?.kid);
+        if (active?.kmsKeyArn) await kms.checkKey(loaded.tenantId, active, this.options.now());
+      }),
+    );
+    const failing = kms.failingTenants().map(({ tenantId, kid, code }) => ({ tenant: tenantId, kid, code }));
+    return { name: 'key_custody', ok: true, ...(failing.length > 0 ? { degraded: true } : {}), detail: { custody, failingTenants: failing } };
   }
 
   // ── token configs ──────────────────────────────────────────────────────────────────────────────
@@ -409,6 +484,7 @@ export class Issuer {
     this.scheduler = undefined;
     await this.auditBuffer.flush();
     await this.signingWorker?.close();
+    this.options.kms?.close();
   }
 }
 

@@ -15,6 +15,7 @@ import {
   type KeyTimeline,
   type RotationPolicy,
 } from './key_rotation.js';
+import type { KmsKeyCustody, KmsSigningKey } from './kms_key_custody.js';
 import { masterKeyVerifier } from './master_key_verifier.js';
 import { openPrivateKey, sealPrivateKey } from './private_key_sealing.js';
 import { generateSigningKey, type PublicJwk, type SigningAlgorithm, type SigningKeyPair } from './signing_key.js';
@@ -44,6 +45,22 @@ export interface SigningKeyView {
   retiredAt: string | null;
   revokedAt: string | null;
   ageSeconds: number;
+  custody: KeyCustodyKind;
+  /** The KMS key holding it (custody `kms`). */
+  kmsKeyArn?: string;
+}
+
+/** Where a tenant's new keys are made: sealed under the master key here, or held in AWS KMS. */
+export type KeyCustodyKind = 'local' | 'kms';
+
+/** A key about to be stored: a local pair (sealed on insert) or a KMS key (its ARN only). */
+export type NewSigningKey = SigningKeyPair | KmsSigningKey;
+
+/** What KMS must do once a key change is committed (it cannot be part of the database transaction). */
+interface KmsFollowUp {
+  keyArn: string;
+  disable: boolean;
+  scheduleDeletion: boolean;
 }
 
 /** Key actions as audit details: created keys are named by kid (public), never by key material. */
@@ -67,6 +84,17 @@ export interface KeyRingOptions {
   reloadAfterMs?: number;
   /** Sign on this thread instead of inline (see signing_worker). */
   signingWorker?: SigningWorker;
+  /** Custody of new keys (default `local`). Existing keys keep theirs: moving a tenant is a rotation. */
+  custody?: KeyCustodyKind;
+  /** The KMS side; needed when custody is `kms` or any stored key is held in KMS. */
+  kms?: KmsKeyCustody;
+  /** Failures of KMS follow-ups (disable, schedule deletion) after a committed change. */
+  onBackgroundError?: (error: unknown, what: string) => void;
+  /**
+   * Static publication (ROLEBRIDGE_ISSUER_PUBLISHED): throws unless the copy verifiers fetch at `issuer`
+   * already lists every kid in `kids`. Called before a rotation promotes a pre-published key.
+   */
+  publishedCheck?: (issuer: string, kids: readonly string[]) => Promise<void>;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -113,6 +141,22 @@ export class KeyRing {
     return promise;
   }
 
+  /**
+   * Another replica changed the tenant's keys: read them again if this replica holds them (the old ones keep
+   * serving until the new ones are built). A load already in flight may have read before the change, so the
+   * fresh read starts after it.
+   */
+  refresh(tenantId: string): Promise<TenantKeys | undefined> {
+    if (!this.loaded.has(tenantId) && !this.loading.has(tenantId)) return Promise.resolve(undefined);
+    const inFlight = this.loading.get(tenantId) ?? Promise.resolve(undefined);
+    return inFlight.catch(() => undefined).then(() => this.load(tenantId));
+  }
+
+  /** Every held tenant, read again (the change feed may have missed changes). */
+  async refreshAll(): Promise<void> {
+    await Promise.all([...this.loaded.keys()].map((tenantId) => this.refresh(tenantId).catch(() => undefined)));
+  }
+
   forget(tenantId: string): void {
     this.loaded.delete(tenantId);
   }
@@ -136,6 +180,8 @@ export class KeyRing {
       signer =
         active === undefined
           ? undefined
+          : active.kmsKeyArn !== null
+            ? this.kms().signer(tenantId, active)
           : createTokenSigner(
               active.kid,
               active.algorithm as SigningAlgorithm,
@@ -151,6 +197,30 @@ export class KeyRing {
     return { tenantId, issuer, signer, documents, keys, loadedAt: at, ...(signerError ? { signerError } : {}) };
   }
 
+  private kms(): KmsKeyCustody {
+    if (this.options.kms === undefined) {
+      throw new UnavailableError('kms_not_configured', 'A signing key is held in AWS KMS, but KMS custody is not configured (ROLEBRIDGE_KMS_REGION).');
+    }
+    return this.options.kms;
+  }
+
+  /** The custody new keys get. */
+  get custody(): KeyCustodyKind {
+    return this.options.custody ?? 'local';
+  }
+
+  /**
+   * The discovery and JWKS bytes of a tenant straight from the database, without opening any private key:
+   * what `rolebridge publish` writes, byte for byte what the server serves.
+   */
+  async documentsFromStore(tenantId: string): Promise<IssuerDocuments> {
+    const { store, issuerUrls, policy, now } = this.options;
+    const keys = await store.signingKeys.listForTenant(tenantId);
+    const issuer = issuerUrls().issuerFor(tenantId);
+    const published = publishedKeys(keys, now(), policy).map((k) => k.publicJwk as unknown as PublicJwk);
+    return buildIssuerDocuments(issuer, published, policy.jwksMaxAgeSeconds);
+  }
+
   view(keys: readonly SigningKeyRecord[]): SigningKeyView[] {
     const at = this.options.now();
     const published = new Set(publishedKeys(keys, at, this.options.policy).map((k) => k.kid));
@@ -164,18 +234,34 @@ export class KeyRing {
       retiredAt: iso(k.retiredAt),
       revokedAt: iso(k.revokedAt),
       ageSeconds: Math.max(0, Math.floor((at - k.createdAt) / 1000)),
+      custody: k.kmsKeyArn === null ? 'local' : 'kms',
+      ...(k.kmsKeyArn === null ? {} : { kmsKeyArn: k.kmsKeyArn }),
     }));
   }
 
   /** The first keys of a new tenant, written in the caller's transaction (keys generated beforehand). */
-  async createInitialKeys(tx: Repositories, tenantId: string, pairs: SigningKeyPair[]): Promise<Array<Record<string, string>>> {
+  async createInitialKeys(tx: Repositories, tenantId: string, pairs: NewSigningKey[]): Promise<Array<Record<string, string>>> {
     const plan = planNewTenantKeys();
-    return describeActions(plan, await this.apply(tx, tenantId, [], plan, pairs));
+    const { created } = await this.apply(tx, tenantId, [], plan, pairs);
+    return describeActions(plan, created);
   }
 
-  /** Generates as many key pairs as a plan of `count` creations needs (before any transaction). */
-  async generate(algorithm: SigningAlgorithm, count: number): Promise<SigningKeyPair[]> {
+  /**
+   * Makes as many keys as a plan of `count` creations needs (before any transaction), in the configured
+   * custody: generated here, or created in KMS (tagged with the tenant and kid).
+   */
+  async generate(tenantId: string, algorithm: SigningAlgorithm, count: number): Promise<NewSigningKey[]> {
+    if (this.custody === 'kms') {
+      const kms = this.kms();
+      return Promise.all(Array.from({ length: count }, () => kms.createKey(tenantId, algorithm)));
+    }
     return Promise.all(Array.from({ length: count }, () => generateSigningKey(algorithm)));
+  }
+
+  /** KMS keys made for a change that did not commit are scheduled for deletion, not left behind. */
+  async discard(keys: readonly NewSigningKey[]): Promise<void> {
+    const orphans = keys.filter((k): k is KmsSigningKey => 'kmsKeyArn' in k).map((k) => ({ keyArn: k.kmsKeyArn, disable: false, scheduleDeletion: true }));
+    await this.followUp(orphans);
   }
 
   /**
@@ -187,27 +273,44 @@ export class KeyRing {
     algorithm: SigningAlgorithm,
     plan: (keys: readonly KeyTimeline[], now: number) => KeyAction[],
     audit: KeyChangeRecorder,
+    checkPublication = false,
   ): Promise<KeyAction[]> {
     const { store, now } = this.options;
     const preview = plan(await store.signingKeys.listForTenant(tenantId), now());
     if (preview.length === 0) return preview;
-    const pairs = await this.generate(algorithm, preview.filter((a) => a.type === 'create').length);
-    const actions = await store.transaction(async (tx) => {
-      const keys = await tx.signingKeys.listForTenant(tenantId);
-      const actions = plan(keys, now());
-      if (actions.filter((a) => a.type === 'create').length > pairs.length) {
-        throw new ConflictError('concurrent_key_change', 'The keys changed while this change was prepared; retry.');
-      }
-      const created = await this.apply(tx, tenantId, keys, actions, pairs);
-      if (actions.length > 0) await audit(tx, describeActions(actions, created));
-      return actions;
-    });
+    const promoted = preview.flatMap((a) => (a.type === 'activate' ? [a.kid] : []));
+    if (checkPublication && promoted.length > 0 && this.options.publishedCheck) {
+      await this.options.publishedCheck(this.options.issuerUrls().issuerFor(tenantId), promoted);
+    }
+    const pairs = await this.generate(tenantId, algorithm, preview.filter((a) => a.type === 'create').length);
+    let followUps: KmsFollowUp[] = [];
+    let used = 0;
+    let actions: KeyAction[];
+    try {
+      actions = await store.transaction(async (tx) => {
+        const keys = await tx.signingKeys.listForTenant(tenantId);
+        const actions = plan(keys, now());
+        if (actions.filter((a) => a.type === 'create').length > pairs.length) {
+          throw new ConflictError('concurrent_key_change', 'The keys changed while this change was prepared; retry.');
+        }
+        const applied = await this.apply(tx, tenantId, keys, actions, pairs);
+        followUps = applied.followUps;
+        used = applied.created.length;
+        if (actions.length > 0) await audit(tx, describeActions(actions, applied.created));
+        return actions;
+      });
+    } catch (error) {
+      await this.discard(pairs);
+      throw error;
+    }
+    await this.discard(pairs.slice(used));
+    await this.followUp(followUps);
     if (actions.length > 0) await this.load(tenantId);
     return actions;
   }
 
   rotate(tenantId: string, algorithm: SigningAlgorithm, audit: KeyChangeRecorder): Promise<KeyAction[]> {
-    return this.change(tenantId, algorithm, (keys, now) => planManualRotation(keys, now, this.options.policy), audit);
+    return this.change(tenantId, algorithm, (keys, now) => planManualRotation(keys, now, this.options.policy), audit, true);
   }
 
   revoke(
@@ -220,7 +323,7 @@ export class KeyRing {
   }
 
   maintain(tenantId: string, algorithm: SigningAlgorithm, audit: KeyChangeRecorder): Promise<KeyAction[]> {
-    return this.change(tenantId, algorithm, (keys, now) => planScheduledMaintenance(keys, now, this.options.policy), audit);
+    return this.change(tenantId, algorithm, (keys, now) => planScheduledMaintenance(keys, now, this.options.policy), audit, true);
   }
 
   /** The signer of a tenant, or 503 when it has none (all keys revoked and none created yet). */
@@ -250,33 +353,58 @@ export class KeyRing {
     }
   }
 
+  /**
+   * A retired KMS key is disabled (it signs no more; its public key stays published from the database); a key
+   * that left the JWKS (retention over, or revoked) is scheduled for deletion. Failures are reported, not thrown:
+   * the change itself is committed.
+   */
+  private async followUp(followUps: readonly KmsFollowUp[]): Promise<void> {
+    if (followUps.length === 0) return;
+    const kms = this.kms();
+    for (const { keyArn, disable, scheduleDeletion } of followUps) {
+      try {
+        if (disable) await kms.disableKey(keyArn);
+        if (scheduleDeletion) await kms.scheduleDeletion(keyArn);
+      } catch (error) {
+        this.options.onBackgroundError?.(error, `KMS follow-up for ${keyArn}`);
+      }
+    }
+  }
+
   private async apply(
     tx: Repositories,
     tenantId: string,
     keys: readonly SigningKeyRecord[],
     actions: readonly KeyAction[],
-    pairs: SigningKeyPair[],
-  ): Promise<string[]> {
+    pairs: NewSigningKey[],
+  ): Promise<{ created: string[]; followUps: KmsFollowUp[] }> {
     await this.holdMasterKey(tx);
     const at = this.options.now();
     const created: string[] = [];
+    const followUps: KmsFollowUp[] = [];
+    const kmsArnOf = (kid: string): string | null => keys.find((k) => k.kid === kid)?.kmsKeyArn ?? null;
+    const follow = (kid: string, disable: boolean, scheduleDeletion: boolean): void => {
+      const keyArn = kmsArnOf(kid);
+      if (keyArn !== null) followUps.push({ keyArn, disable, scheduleDeletion });
+    };
     let pairIndex = 0;
     // Creations get strictly increasing times so JWKS order (by creation) follows plan order.
     let createdAt = Math.max(at, ...keys.map((k) => k.createdAt + 1));
     for (const action of actions) {
       switch (action.type) {
         case 'create': {
-          const pair = pairs[pairIndex++] as SigningKeyPair;
+          const pair = pairs[pairIndex++] as NewSigningKey;
           const context = { tenantId, kid: pair.kid };
-          const sealedPrivateKey = sealPrivateKey(this.options.masterKey, pair.privateKey, context);
+          const sealedPrivateKey = 'privateKey' in pair ? sealPrivateKey(this.options.masterKey, pair.privateKey, context) : '';
           // Never commit a key that cannot be opened again: open it before the row is written.
-          openPrivateKey(this.options.masterKey, sealedPrivateKey, context);
+          if ('privateKey' in pair) openPrivateKey(this.options.masterKey, sealedPrivateKey, context);
           await tx.signingKeys.insert({
             tenantId,
             kid: pair.kid,
             algorithm: pair.algorithm,
             publicJwk: pair.publicJwk as unknown as Record<string, unknown>,
             sealedPrivateKey,
+            kmsKeyArn: 'kmsKeyArn' in pair ? pair.kmsKeyArn : null,
             createdAt,
             activatedAt: action.state === 'active' ? createdAt : null,
             retiredAt: null,
@@ -291,15 +419,18 @@ export class KeyRing {
           break;
         case 'retire':
           await tx.signingKeys.setTimes(tenantId, action.kid, { retiredAt: at });
+          follow(action.kid, true, false);
           break;
         case 'revoke':
           await tx.signingKeys.setTimes(tenantId, action.kid, { revokedAt: at });
+          follow(action.kid, true, true);
           break;
         case 'remove':
           await tx.signingKeys.remove(tenantId, action.kid);
+          follow(action.kid, false, true);
           break;
       }
     }
-    return created;
+    return { created, followUps };
   }
 }

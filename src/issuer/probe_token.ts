@@ -94,7 +94,7 @@ export async function mintProbeToken(
     ...(config.sessionTags ? { [AWS_TAGS_CLAIM]: renderAwsTagsClaim(config.sessionTags, values) } : {}),
     [PROBE_CLAIM]: probe,
   };
-  return { probe, token: signer.sign(claims), jti, claims, subject, audience, expiresAt: exp * 1000 };
+  return { probe, token: await signer.sign(claims), jti, claims, subject, audience, expiresAt: exp * 1000 };
 }
 
 /** The identity of the neighbour a probe impersonates; values stay within the subject-value alphabet. */

@@ -55,8 +55,9 @@ export async function signingKeyFromPrivateKey(privateKey: KeyObject, algorithm:
   return { kid: publicJwk.kid, algorithm, publicJwk, privateKey };
 }
 
-async function publicJwkOf(privateKey: KeyObject, algorithm: SigningAlgorithm): Promise<PublicJwk> {
-  const exported: JsonWebKey = privateKey.export({ format: 'jwk' });
+/** The public JWK and RFC 7638 `kid` of a key (private or public: only the public members are read). */
+export async function publicJwkOf(key: KeyObject, algorithm: SigningAlgorithm): Promise<PublicJwk> {
+  const exported: JsonWebKey = key.export({ format: 'jwk' });
   if (algorithm === 'ES256') {
     if (exported.kty !== 'EC' || exported.crv !== 'P-256') throw new Error('ES256 needs a P-256 key');
     const members = { kty: 'EC' as const, crv: 'P-256', x: String(exported.x), y: String(exported.y) };

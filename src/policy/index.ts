@@ -22,6 +22,8 @@ export { subjectPattern, SUBJECT_PLACEHOLDERS, type SubjectScope, type SubjectPl
 export { trustPolicyFor, type TrustPolicyInput } from './generate/trust_policy_for.js';
 export { permissionPolicyFor, PERMISSION_TEMPLATES, type PermissionTemplate, type PermissionParameters } from './generate/permission_policy_for.js';
 export { renderPolicy } from './render/render_policy.js';
-export { RENDER_FORMATS, type RenderFormat, type RoleSetup } from './render/role_setup.js';
+export { RENDER_FORMATS, NO_TLS_THUMBPRINT, type RenderFormat, type RoleSetup } from './render/role_setup.js';
+export { createOidcProviderCommand } from './render/oidc_provider_command.js';
+export { TERRAFORM_AWS_PROVIDER_VERSION } from './render/render_terraform.js';
 export { decodeJwtClaims } from './simulate/decode_jwt_claims.js';
 export { simulationRequest, EXAMPLE_ACCOUNT_ID, type SimulationInput } from './simulate/simulation_request.js';

@@ -2,3 +2,4 @@
 export { startServerRuntime, type ServerRuntime, type RuntimeOptions } from './server_runtime.js';
 export { wireServices, type WiredServices, type WiringOptions } from './wire_services.js';
 export { rewrapDatabaseMasterKey, type RewrapProgress } from './rewrap_master_key.js';
+export { openIssuerPublisher, type IssuerPublisher, type PublicationTargets } from './issuer_publisher.js';

@@ -4,9 +4,9 @@ import type { Config } from '../config/index.js';
 import { createConnectionService, type VerificationFailure, type VerifyRetryOptions } from '../connections/index.js';
 import { createDbAuthService } from '../db_auth/index.js';
 import { createConnectionDriftWatch, createDoctorService, diagnoseVerificationFailure, type DriftWatch } from '../doctor/index.js';
-import { DEFAULT_ROTATION_POLICY, Issuer } from '../issuer/index.js';
+import { DEFAULT_ROTATION_POLICY, Issuer, KmsKeyCustody, publishedJwksCheck, type KmsKeyCustodyOptions } from '../issuer/index.js';
 import type { Logger, Metrics, ServerDeps } from '../server/index.js';
-import type { Store, WorkloadRecord } from '../store/index.js';
+import type { ChangeFeed, Store, WorkloadRecord } from '../store/index.js';
 
 export interface WiringOptions {
   config: Config;
@@ -19,6 +19,12 @@ export interface WiringOptions {
   issuerSigning?: 'worker' | 'inline';
   /** Broker tuning: STS endpoint override (else the SDK reads AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL), cache, verification retries. */
   broker?: Pick<BrokerServicesOptions, 'sts' | 'cache'> & { verifyRetry?: VerifyRetryOptions };
+  /** What other replicas change (PostgreSQL); the caches built here subscribe to it. */
+  changes?: ChangeFeed;
+  /** Many replicas: a claim for each interval of a cluster job (see store.clusterJobs); absent on SQLite. */
+  clusterClaim?: (job: string, intervalMs: number) => () => Promise<boolean>;
+  /** KMS custody settings beyond the configuration (tests: endpoint, credentials, retry timing). */
+  kms?: KmsKeyCustodyOptions;
   /** Operator session idle and absolute lifetimes (default 2 h idle, 12 h absolute). */
   sessionLifetimes?: SessionLifetimes;
 }
@@ -36,7 +42,12 @@ export interface WiredServices {
  */
 export function wireServices(options: WiringOptions): WiredServices {
   const { config, store, logger, metrics, now } = options;
+  // Always there (it calls AWS only when used): a tenant may keep KMS keys after custody went back to local.
+  const kms = new KmsKeyCustody({ ...(config.kmsRegion ? { region: config.kmsRegion } : {}), ...options.kms });
   const issuer = new Issuer({
+    custody: config.keyCustody,
+    kms,
+    ...(config.issuerPublished ? { publishedCheck: publishedJwksCheck() } : {}),
     store,
     masterKey: options.masterKey,
     issuerTemplate: () => config.issuerTemplate,
@@ -89,11 +100,18 @@ export function wireServices(options: WiringOptions): WiredServices {
     metrics,
     readiness: [
       () => broker.readiness(),
+      () => issuer.keyCustodyReadiness(),
       () => issuer.signingReadiness(),
       ...(idp === undefined ? [] : [() => idp.readiness()]),
     ],
     now,
+    ...(options.changes ? { changes: options.changes } : {}),
   };
+  // Many replicas: what another replica writes reaches these caches within 2 s (src/store/change_feed.ts).
+  options.changes?.subscribe((event) => {
+    issuer.onClusterChange(event);
+    deps.auth.onClusterChange(event);
+  });
   // The doctor re-tests every connection on a schedule, so a customer's edit to a trust policy is noticed.
   const driftWatch =
     config.driftWatchIntervalSeconds > 0
@@ -101,6 +119,7 @@ export function wireServices(options: WiringOptions): WiredServices {
           ...doctorDeps,
           intervalMs: config.driftWatchIntervalSeconds * 1000,
           onError: (error, where) => logger.error({ err: error, ...where }, 'drift watch: a connection test failed to run'),
+          ...(options.clusterClaim ? { claim: options.clusterClaim('drift_watch', config.driftWatchIntervalSeconds * 1000) } : {}),
         })
       : undefined;
   return { deps, driftWatch };

@@ -17,6 +17,8 @@ export interface SigningKeysTable {
   public_jwk: string;
   /** AES-256-GCM under the master key, bound to (tenant, kid); never leaves the issuer room decrypted. */
   private_key_ciphertext: string;
+  /** The AWS KMS key that holds the private key (custody `kms`; then `private_key_ciphertext` is empty), else null. */
+  kms_key_arn: string | null;
   /** Published in the JWKS from here; may sign once published for one JWKS cache lifetime. */
   created_at: string;
   /** Started signing (null: a pre-published next key). */
@@ -94,6 +96,22 @@ export interface SetupCodesTable {
   session_expires_at: string | null;
 }
 
+/** One row per cluster job: who ran it last and when (migration 009). */
+export interface ClusterJobsTable {
+  name: string;
+  holder: string;
+  last_run_at: string;
+}
+
+/** PostgreSQL only: changes to watched tables, written by triggers (migration 009); pruned after minutes. */
+export interface ClusterChangesTable {
+  seq: string;
+  topic: string;
+  tenant_id: string | null;
+  tx_id: string;
+  created_at: string;
+}
+
 /** A sign-in in progress (migration 005): what the callback checks. Single use, minutes long. */
 export interface OperatorSignInsTable {
   state_hash: string;
@@ -127,7 +145,7 @@ export interface OperatorSessionsTable {
   handoff_expires_at: string | null;
 }
 
-/** One row (`id = 'master'`): the master key's verifier, and the target of an unfinished rewrap (migration 006). */
+/** One row (`id = 'master'`): the master key's verifier, and the target of an unfinished rewrap (migration 010). */
 export interface MasterKeyVerifierTable {
   id: string;
   verifier: string;
@@ -144,6 +162,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   setup_codes: SetupCodesTable;
   master_key_verifier: MasterKeyVerifierTable;
+  cluster_jobs: ClusterJobsTable;
+  cluster_changes: ClusterChangesTable;
   operator_sign_ins: OperatorSignInsTable;
   operator_sessions: OperatorSessionsTable;
 }

@@ -1,10 +1,11 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DialectName } from './open_database.js';
 import type { Database, SigningKeysTable } from './schema.js';
 
 /**
  * A tenant's signing key as stored. The life-cycle state is derived from the four timestamps (see
  * src/issuer key_rotation), so no row can hold a state that contradicts its times. The private key is
- * AES-256-GCM ciphertext bound to (tenant, kid); this room never sees it decrypted.
+ * AES-256-GCM ciphertext bound to (tenant, kid), or held in AWS KMS (only its ARN here); this room never sees it decrypted.
  */
 export interface SigningKeyRecord {
   tenantId: string;
@@ -12,7 +13,10 @@ export interface SigningKeyRecord {
   algorithm: string;
   /** The public JWK as published (JSON). */
   publicJwk: Record<string, unknown>;
+  /** Empty for a key held in KMS. */
   sealedPrivateKey: string;
+  /** The KMS key holding the private key (custody `kms`), else null. */
+  kmsKeyArn: string | null;
   createdAt: number;
   activatedAt: number | null;
   retiredAt: number | null;
@@ -34,6 +38,7 @@ function fromRow(row: Selectable<SigningKeysTable>): SigningKeyRecord {
     algorithm: row.alg,
     publicJwk: JSON.parse(row.public_jwk) as Record<string, unknown>,
     sealedPrivateKey: row.private_key_ciphertext,
+    kmsKeyArn: row.kms_key_arn ?? null,
     createdAt: Date.parse(row.created_at),
     activatedAt: time(row.activated_at),
     retiredAt: time(row.retired_at),
@@ -42,7 +47,20 @@ function fromRow(row: Selectable<SigningKeysTable>): SigningKeyRecord {
 }
 
 export class SigningKeyRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName = 'sqlite',
+  ) {}
+
+  /**
+   * Makes this transaction the tenant's only key writer until it ends: two replicas rotating at once plan one
+   * after the other, so the second sees the first's keys (and is refused) instead of adding a second next key.
+   * PostgreSQL: a transaction-scoped advisory lock; SQLite: transactions of the one process are serialized already.
+   */
+  async lockTenant(tenantId: string): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await sql`select pg_advisory_xact_lock(hashtext(${`rolebridge.signing_keys:${tenantId}`}))`.execute(this.db);
+  }
 
   async insert(key: SigningKeyRecord): Promise<void> {
     await this.db
@@ -53,6 +71,7 @@ export class SigningKeyRepository {
         alg: key.algorithm,
         public_jwk: JSON.stringify(key.publicJwk),
         private_key_ciphertext: key.sealedPrivateKey,
+        kms_key_arn: key.kmsKeyArn,
         created_at: new Date(key.createdAt).toISOString(),
         activated_at: iso(key.activatedAt),
         retired_at: iso(key.retiredAt),

@@ -29,6 +29,7 @@ describe('CLI help', () => {
         'credential-process',
         'agent',
         'db-token',
+        'publish',
       ]),
     );
   });

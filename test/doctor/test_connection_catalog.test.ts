@@ -148,7 +148,13 @@ const cases: Case[] = [
     name: 'InvalidIdentityToken: no provider for the issuer',
     arrange: async (w) => ({ connection: connectionFor(await createRole(w, nextRole(), trustPolicy(w))), tokens: testIssuerTokens(unregisteredIssuer) }),
     code: 'oidc_provider_not_found',
-    check: (d) => expect(d.expected).toContain(`oidc-provider/${unregisteredIssuer.issuer.replace('http://', '')}`),
+    check: (d) => {
+      expect(d.expected).toContain(`oidc-provider/${unregisteredIssuer.issuer.replace('http://', '')}`);
+      // Runnable as printed on every AWS CLI (run for real in test/e2e/generated_cli_script.test.ts).
+      expect(d.fix).toContain(
+        `aws iam create-open-id-connect-provider --url ${unregisteredIssuer.issuer} --client-id-list sts.amazonaws.com --thumbprint-list ${'0'.repeat(40)}`,
+      );
+    },
   },
   {
     name: 'InvalidIdentityToken: incorrect token audience',

@@ -53,9 +53,8 @@ describe('rolebridge issuer → AWS CLI → STS', () => {
     }
 
     // The customer's side: the script `rolebridge policy trust --format cli` prints, run by bash with the real
-    // AWS CLI. Debian's CLI 2.9 predates AWS_ENDPOINT_URL, so a small shim adds --endpoint-url; it also predates
-    // optional thumbprints (IAM ignores them for issuers with publicly trusted certificates), so for that one
-    // call the shim adds a placeholder thumbprint as users of such CLIs must.
+    // AWS CLI. Debian's CLI 2.9 predates AWS_ENDPOINT_URL, so a small shim adds --endpoint-url and nothing else:
+    // the script itself passes --thumbprint-list, which that CLI requires.
     const dir = mkdtempSync(join(tmpdir(), 'rolebridge-e2e-'));
     const script = (
       await run(process.execPath, [
@@ -69,9 +68,7 @@ describe('rolebridge issuer → AWS CLI → STS', () => {
       join(dir, 'aws'),
       [
         '#!/usr/bin/env bash',
-        'extra=()',
-        `if [[ "$2" == create-open-id-connect-provider ]] && ! ${realAws} iam create-open-id-connect-provider help 2>/dev/null | grep -q '\\[--thumbprint-list'; then extra=(--thumbprint-list ${'0'.repeat(40)}); fi`,
-        `exec ${realAws} "$@" "\${extra[@]}" --endpoint-url ${emulator.url}`,
+        `exec ${realAws} "$@" --endpoint-url ${emulator.url}`,
         '',
       ].join('\n'),
     );

@@ -21,7 +21,7 @@ describe('generateSigningKey', () => {
     const key = await generateSigningKey(alg);
     const signer = createTokenSigner(key.kid, alg, key.privateKey);
     const now = Math.floor(Date.now() / 1000);
-    const token = signer.sign({ iss: 'https://issuer.test', sub: 's:1', aud: 'sts.amazonaws.com', iat: now, exp: now + 60 });
+    const token = await signer.sign({ iss: 'https://issuer.test', sub: 's:1', aud: 'sts.amazonaws.com', iat: now, exp: now + 60 });
     const { payload, protectedHeader } = await jwtVerify(token, await importJWK(key.publicJwk, alg), {
       issuer: 'https://issuer.test',
       audience: 'sts.amazonaws.com',

@@ -138,6 +138,12 @@ describe('rolebridge policy lint', () => {
     expect(other.stdout).toContain('federated_missing_issuer_path');
   });
 
+  it('a file that is not JSON is bad input: exit 2 with the reason', async () => {
+    const result = await cli('policy', 'lint', file('broken.json', '{"Version": "2012-10-17", "Statement": ['));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('broken.json is not JSON');
+  });
+
   it('--session-tags requires sts:TagSession', async () => {
     expect((await cli('policy', 'lint', file('clean.json', trustPolicy('cube:deployment:12:*')), '--session-tags')).code).toBe(1);
   });

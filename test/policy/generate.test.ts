@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -163,53 +159,57 @@ describe('renderPolicy', () => {
     expect(JSON.parse(renderPolicy('json', setup))).toEqual(trustPolicy);
   });
 
-  it('terraform declares the provider, the role referencing it, and the inline policy', () => {
+  it('terraform creates or reads the provider, references it from the role, pins the AWS provider and outputs the ARN', () => {
     const text = renderPolicy('terraform', setup);
     expect(text).toContain('resource "aws_iam_openid_connect_provider" "rolebridge" {');
-    expect(text).toContain(`url            = "${ISSUER}"`);
+    expect(text).toContain('data "aws_iam_openid_connect_provider" "rolebridge" {');
+    expect(text).toContain(`url             = "${ISSUER}"`);
+    expect(text).toContain('version = ">= 5.0, < 7.0"');
     expect(text).toContain('resource "aws_iam_role" "acme-exports" {');
-    expect(text).toContain('Federated = aws_iam_openid_connect_provider.rolebridge.arn');
+    expect(text).toContain('Federated = local.oidc_provider_arn');
     expect(text).toContain('"auth.rolebridge.example/t/acme:sub" = "app:deployment:12:*"');
     expect(text).toContain('resource "aws_iam_role_policy" "acme-exports_s3-export" {');
     expect(text).toContain('role = aws_iam_role.acme-exports.id');
+    expect(text).toContain('output "role_arn" {\n  value = aws_iam_role.acme-exports.arn\n}');
     expect(text).not.toContain(ACCOUNT);
   });
 
-  it('cloudformation is YAML whose role trusts the provider by reference', () => {
-    const text = renderPolicy('cloudformation', setup);
+  it('cloudformation is YAML whose role trusts the provider it creates, or the existing one by ARN', () => {
+    const text = renderPolicy('cloudformation', { ...setup, providerExists: true });
     const template = parseYaml(text, {
       customTags: [
         { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) },
+        { tag: '!Sub', resolve: (value: string) => ({ 'Fn::Sub': value }) },
         { tag: '!GetAtt', resolve: (value: string) => ({ 'Fn::GetAtt': value.split('.') }) },
+        { tag: '!If', collection: 'seq', resolve: (value: { toJSON(): unknown }) => ({ 'Fn::If': value.toJSON() }) },
+        { tag: '!Equals', collection: 'seq', resolve: (value: { toJSON(): unknown }) => ({ 'Fn::Equals': value.toJSON() }) },
       ],
-    }) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    }) as { Parameters: Record<string, { Default: string }>; Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, unknown> }>; Outputs: Record<string, unknown> };
+    expect(template.Parameters.CreateOidcProvider!.Default).toBe('false');
+    expect(template.Resources.RolebridgeOidcProvider!.Condition).toBe('CreateOidcProvider');
     expect(template.Resources.RolebridgeOidcProvider!.Properties).toEqual({ Url: ISSUER, ClientIdList: ['sts.amazonaws.com'] });
     const role = template.Resources.RolebridgeRole!.Properties;
     const expected = structuredClone(trustPolicy) as unknown as { Statement: Array<{ Principal: unknown }> };
-    expected.Statement[0]!.Principal = { Federated: { Ref: 'RolebridgeOidcProvider' } };
+    expected.Statement[0]!.Principal = {
+      Federated: {
+        'Fn::If': [
+          'CreateOidcProvider',
+          { Ref: 'RolebridgeOidcProvider' },
+          { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/auth.rolebridge.example/t/acme' },
+        ],
+      },
+    };
     expect(role.AssumeRolePolicyDocument).toEqual(expected);
     expect(role.Policies).toEqual([{ PolicyName: 's3-export', PolicyDocument: setup.permissionPolicies![0]!.policy }]);
+    expect(template.Outputs.RoleArn).toEqual({ Value: { 'Fn::GetAtt': ['RolebridgeRole', 'Arn'] } });
   });
 
-  it('cli commands run with the AWS CLI and write the trust policy for the caller account', () => {
-    const directory = mkdtempSync(path.join(tmpdir(), 'rolebridge-cli-'));
-    try {
-      // A stand-in `aws` on PATH that records its arguments and answers get-caller-identity.
-      const fakeAws = path.join(directory, 'aws');
-      writeFileSync(fakeAws, '#!/usr/bin/env bash\necho "$*" >> "$(dirname "$0")/calls.log"\nif [[ "$1 $2" == "sts get-caller-identity" ]]; then echo 444455556666; fi\n');
-      chmodSync(fakeAws, 0o755);
-      const script = path.join(directory, 'setup.sh');
-      writeFileSync(script, renderPolicy('cli', setup));
-      execFileSync('bash', [script], { cwd: directory, env: { ...process.env, PATH: `${directory}:${process.env.PATH}` } });
-      const written = JSON.parse(readFileSync(path.join(directory, 'trust-policy.json'), 'utf8')) as unknown;
-      expect(written).toEqual(JSON.parse(JSON.stringify(trustPolicy).replace(`:iam::${ACCOUNT}:`, ':iam::444455556666:')));
-      const calls = readFileSync(path.join(directory, 'calls.log'), 'utf8');
-      expect(calls).toContain(`iam create-open-id-connect-provider --url ${ISSUER} --client-id-list sts.amazonaws.com`);
-      expect(calls).toContain('iam create-role --role-name acme-exports --assume-role-policy-document file://trust-policy.json');
-      expect(calls).toContain('iam put-role-policy --role-name acme-exports --policy-name s3-export --policy-document file://s3-export.json');
-    } finally {
-      rmSync(directory, { recursive: true, force: true });
-    }
+  it('cli passes every audience in one --client-id-list and a thumbprint (run for real in test/e2e/generated_cli_script.test.ts)', () => {
+    const text = renderPolicy('cli', { ...setup, audiences: ['sts.amazonaws.com', 'second'], thumbprints: ['a'.repeat(40)] });
+    expect(text).toContain('AUDIENCES=(sts.amazonaws.com second)');
+    expect(text).toContain(`THUMBPRINT=${'a'.repeat(40)}`);
+    expect(text).toContain('--client-id-list "${AUDIENCES[@]}" --thumbprint-list "$THUMBPRINT"');
+    expect(text.match(/--client-id-list/g)).toHaveLength(1);
   });
 
   it('rejects an unknown format', () => {

@@ -89,7 +89,8 @@ describe('broker under STS faults', () => {
     });
   });
 
-  it('makes exactly one STS call chain for 1,000 concurrent cold callers while STS is slow', async () => {
+  // A thousand HTTP calls take what the machine gives them: time is no verdict here, the counts are.
+  it('makes exactly one STS call chain for 1,000 concurrent cold callers while STS is slow', { timeout: 300_000 }, async () => {
     // Its own session name makes it a key no earlier test has warmed.
     const stampede = { ...twoHopConnection(world, 'stampede'), verify: false, chain: [{ roleArn: PARTNER_ROLE_ARN, externalId: EXTERNAL_ID, sessionName: 'rb-stampede' }] };
     expect((await world.api('POST', '/api/v1/tenants/acme/connections', stampede)).status).toBe(201);
@@ -97,6 +98,11 @@ describe('broker under STS faults', () => {
       webIdentity: (await world.stsEvents('AssumeRoleWithWebIdentity')).length,
       assumeRole: (await world.stsEvents('AssumeRole')).length,
     };
+    const lookups = async () =>
+      (await metric('rolebridge_broker_cache_lookups_total', 'outcome="miss"')) + (await metric('rolebridge_broker_cache_lookups_total', 'outcome="hit"'));
+    const lookupsBefore = await lookups();
+    const missesBefore = await metric('rolebridge_broker_cache_lookups_total', 'outcome="miss"');
+    const servedBefore = await metric('rolebridge_credentials_served_total', 'tenant="acme"');
     await world.setFault({ action: 'AssumeRoleWithWebIdentity', latencyMs: 1_500 });
     try {
       const answers = await Promise.all(Array.from({ length: 1_000 }, () => world.credentials('stampede')));
@@ -107,9 +113,12 @@ describe('broker under STS faults', () => {
     }
     expect((await world.stsEvents('AssumeRoleWithWebIdentity')).length - before.webIdentity).toBe(1);
     expect((await world.stsEvents('AssumeRole')).length - before.assumeRole).toBe(1);
-    // Metrics: every waiting caller counts as a miss, each was served, and the slow call shows in the latency histogram.
-    expect(await metric('rolebridge_broker_cache_lookups_total', 'outcome="miss"')).toBeGreaterThanOrEqual(1_000);
-    expect(await metric('rolebridge_credentials_served_total', 'tenant="acme"')).toBeGreaterThanOrEqual(1_000);
+    // Metrics: every caller was looked up and served; callers that arrived while the slow call was in flight waited
+    // on it (misses), later ones were cache hits. How many arrived in time depends on the machine's speed, so the
+    // test only needs a second waiter to show the sharing; the one STS chain above is the single flight itself.
+    expect((await lookups()) - lookupsBefore).toBeGreaterThanOrEqual(1_000);
+    expect((await metric('rolebridge_broker_cache_lookups_total', 'outcome="miss"')) - missesBefore).toBeGreaterThanOrEqual(2);
+    expect((await metric('rolebridge_credentials_served_total', 'tenant="acme"')) - servedBefore).toBeGreaterThanOrEqual(1_000);
     expect(await metric('rolebridge_sts_request_duration_seconds_bucket', 'operation="AssumeRoleWithWebIdentity",le="1"')).toBeLessThan(
       await metric('rolebridge_sts_request_duration_seconds_count', 'operation="AssumeRoleWithWebIdentity"'),
     );

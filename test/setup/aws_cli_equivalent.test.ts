@@ -16,7 +16,8 @@ interface PlanJson {
  * makes the same change. Here the printed commands run through bash and the AWS CLI against the emulator,
  * and set-up then finds nothing left to do.
  */
-describe('the AWS CLI commands set-up prints', () => {
+// Each AWS CLI command is a Python process (a second or more apiece on a loaded machine): time is no verdict here.
+describe('the AWS CLI commands set-up prints', { timeout: 300_000 }, () => {
   let world: SetupWorld;
   beforeAll(async () => {
     world = await startSetupWorld();

@@ -26,7 +26,8 @@ async function trustPolicyOf(world: SetupWorld, roleName: string): Promise<{ Sta
   return JSON.parse(decodeURIComponent(role.Role!.AssumeRolePolicyDocument!)) as { Statement: Array<Record<string, unknown>> };
 }
 
-describe('rolebridge setup aws, end to end against the emulator and a real server', () => {
+// Each case runs the CLI as a process (several seconds apiece, minutes on a loaded machine): time is no verdict here.
+describe('rolebridge setup aws, end to end against the emulator and a real server', { timeout: 300_000 }, () => {
   let world: SetupWorld;
   beforeAll(async () => {
     world = await startSetupWorld();
@@ -168,14 +169,17 @@ describe('rolebridge setup aws, end to end against the emulator and a real serve
     expect(run.stdout).toContain('resource "aws_iam_openid_connect_provider" "rolebridge"');
     expect(run.stdout).toContain('resource "aws_iam_role" "as-code"');
     // stdout is only the code (redirectable into a .tf file); the plan went to stderr.
-    expect(run.stdout.startsWith('resource "aws_iam_openid_connect_provider"')).toBe(true);
+    expect(run.stdout.startsWith('# IAM role as-code trusting the OIDC issuer')).toBe(true);
+    // Earlier runs created the issuer's provider: this configuration reads it instead of declaring it again.
+    expect(run.stdout).toMatch(/variable "create_oidc_provider" \{[^}]*default\s+= false/);
     expect(run.stderr).toContain('Plan for role as-code');
     const roles = await world.iam.send(new ListRolesCommand({}));
     expect(roles.Roles!.map((role) => role.RoleName)).not.toContain('as-code');
   });
 });
 
-describe('rolebridge setup aws with a caller that lacks IAM permissions', () => {
+// Each case runs the CLI as a process (several seconds apiece, minutes on a loaded machine): time is no verdict here.
+describe('rolebridge setup aws with a caller that lacks IAM permissions', { timeout: 300_000 }, () => {
   let world: SetupWorld;
   beforeAll(async () => {
     world = await startSetupWorld();
@@ -240,7 +244,8 @@ describe('rolebridge setup aws with a caller that lacks IAM permissions', () => 
 });
 
 
-describe('rolebridge setup aws, interrupted', () => {
+// Each case runs the CLI as a process (several seconds apiece, minutes on a loaded machine): time is no verdict here.
+describe('rolebridge setup aws, interrupted', { timeout: 300_000 }, () => {
   let world: SetupWorld;
   beforeAll(async () => {
     world = await startSetupWorld();

@@ -19,11 +19,12 @@ interface IssuedJson {
   command: string;
 }
 
-describe('rolebridge setup aws with a single-use set-up code', () => {
+// Each case runs the CLI as a process (several seconds apiece, minutes on a loaded machine): time is no verdict here.
+describe('rolebridge setup aws with a single-use set-up code', { timeout: 300_000 }, () => {
   let world: SetupWorld;
   const runCli = (args: readonly string[], env: Record<string, string>): Promise<CliRun> =>
     new Promise((done) => {
-      execFile(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], { cwd: REPO, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      execFile(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], { cwd: REPO, env, timeout: 280_000 }, (error, stdout, stderr) => {
         done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
       });
     });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type AccountSeed, DEFAULT_ACCOUNT, startEmulator } from '../../emulator/index.js';
 import { usageError } from '../cli_exit.js';
+import { listenError } from '../listen_error.js';
 import { printJson, printLine } from '../output.js';
 import { closeOnSignal } from './serve.js';
 
@@ -56,7 +57,9 @@ export function registerAwsEmulatorCommand(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be a port number, not "${flags.port}"`);
       const accounts = emulatorAccounts(flags);
       const stateFile = flags.stateFile ?? process.env.ROLEBRIDGE_EMULATOR_STATE_FILE;
-      const emulator = await startEmulator({ host: flags.host, port, accounts, ...(stateFile ? { stateFile } : {}) });
+      const emulator = await startEmulator({ host: flags.host, port, accounts, ...(stateFile ? { stateFile } : {}) }).catch((error: unknown) => {
+        throw listenError(error, { host: flags.host, port, flag: '--port' }) ?? error;
+      });
       if (flags.json) {
         printJson({ endpoint: emulator.url, accounts });
       } else {

@@ -1,15 +1,19 @@
 import type { Command } from 'commander';
 import { startEmulator } from '../../emulator/index.js';
-import { startServerRuntime } from '../../runtime/index.js';
+import { createLogger } from '../../server/index.js';
+import { listenError } from '../listen_error.js';
 import { loadDevState, saveDevState } from '../dev/dev_state.js';
 import { DEMO_CONNECTION, DEMO_REGION, seedDemo } from '../dev/seed_demo.js';
 import { printLine } from '../output.js';
 import { style } from '../terminal_style.js';
-import { addServerOptions, closeOnSignal, configFromFlags, type ServerFlags } from './serve.js';
+import { addServerOptions, closeOnSignal, configFromFlags, parsePortFlag, startServerOrExplain, type ServerFlags } from './serve.js';
 
 interface DevFlags extends ServerFlags {
   emulatorPort: string;
 }
+
+/** Not LocalStack's 4566, which many developers already run; when taken anyway, dev picks a free port and says so. */
+export const DEV_EMULATOR_PORT = 8566;
 
 const AWS_ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_IAM'] as const;
 
@@ -23,20 +27,23 @@ export function registerDevCommand(program: Command): void {
           'fetches AWS credentials end to end.',
       ),
   )
-    .option('--emulator-port <port>', 'port of the embedded AWS emulator (0 picks a free one)', '4566')
-    .action(async (flags: DevFlags) => {
+    .option('--emulator-port <port>', 'port of the embedded AWS emulator (0 picks a free one; when the default is taken, a free one is picked)', String(DEV_EMULATOR_PORT))
+    .action(async (flags: DevFlags, command: Command) => {
       const config = configFromFlags(flags);
-      // The banner is what a developer reads; request logs would bury it (ROLEBRIDGE_LOG_LEVEL brings them back).
+      const emulatorPort = parsePortFlag(flags.emulatorPort, '--emulator-port');
+      // The banner on stdout is what a developer reads; logs are JSON lines on stderr, warnings only unless
+      // ROLEBRIDGE_LOG_LEVEL asks for more, so they never interleave with the banner.
       if (!process.env.ROLEBRIDGE_LOG_LEVEL) config.logLevel = 'warn';
+      const logger = createLogger({ level: config.logLevel, destination: process.stderr });
       const devState = loadDevState(config.dataDir);
       config.adminToken ??= devState.adminToken;
       devState.adminToken = config.adminToken;
 
-      const emulator = await startEmulator({ host: '127.0.0.1', port: Number(flags.emulatorPort) });
+      const emulator = await startDevEmulator(emulatorPort, command.getOptionValueSource('emulatorPort') === 'default');
       // In-process AWS SDK clients (broker, doctor, database auth) read AWS_ENDPOINT_URL*, as every SDK does:
       // point them at the emulator unless told otherwise.
       if (!AWS_ENDPOINT_VARIABLES.some((name) => process.env[name])) process.env.AWS_ENDPOINT_URL = emulator.url;
-      const runtime = await startServerRuntime(config).catch(
+      const runtime = await startServerOrExplain(config, { logger }).catch(
         async (error: unknown) => {
           await emulator.close();
           throw error;
@@ -56,6 +63,19 @@ export function registerDevCommand(program: Command): void {
       }
       await closeOnSignal(close);
     });
+}
+
+/** The embedded emulator; on its default port only, a port already taken means "pick a free one" (and say so). */
+async function startDevEmulator(port: number, isDefault: boolean): ReturnType<typeof startEmulator> {
+  try {
+    return await startEmulator({ host: '127.0.0.1', port });
+  } catch (error) {
+    const explained = listenError(error, { host: '127.0.0.1', port, flag: '--emulator-port' });
+    if (!isDefault || explained?.code !== 'port_in_use') throw explained ?? error;
+    const emulator = await startEmulator({ host: '127.0.0.1', port: 0 });
+    printLine(style.yellow(`Port ${port} is taken, so the AWS emulator listens on ${emulator.url} instead (--emulator-port picks one).`));
+    return emulator;
+  }
 }
 
 function printDevBanner(input: {
@@ -81,8 +101,11 @@ function printDevBanner(input: {
     `  curl -s -X POST -H 'Authorization: Bearer ${secret}' -H 'Content-Type: application/json' -d '{}' ${serverUrl}/api/v1/token`,
   );
   printLine(style.bold('Fetch AWS credentials end to end (AWS CLI, credentials from rolebridge, STS in the emulator):'));
+  // Every credential source the AWS CLI would prefer is switched off (keys, profiles, and the shared files, whose
+  // [default] profile outranks the container provider), so the command works whatever the user's ~/.aws holds.
   printLine(
-    `  env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE ` +
+    `  env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE -u AWS_DEFAULT_PROFILE ` +
+      `AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null ` +
       `AWS_CONTAINER_CREDENTIALS_FULL_URI=${serverUrl}/api/v1/credentials/${DEMO_CONNECTION} ` +
       `AWS_CONTAINER_AUTHORIZATION_TOKEN=${secret} aws sts get-caller-identity --region ${DEMO_REGION} --endpoint-url ${emulatorUrl}`,
   );

@@ -6,10 +6,12 @@ import { registerDevCommand } from './dev.js';
 import { registerKeysRewrapCommand } from './keys_rewrap.js';
 import { registerLoginCommand } from './login.js';
 import { registerPolicyCommand } from './policy.js';
+import { registerPublishCommand } from './publish.js';
+import { registerResourceCommands } from './resources.js';
 import { registerServeCommand } from './serve.js';
 import { registerSetupCommand } from './setup.js';
 import { registerSetupCodeCommand } from './setup_code.js';
 import { registerWorkloadCommand } from './workload.js';
 
 /** Every command group registers itself here; one file per group in this folder. */
-export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerDevCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerSetupCommand, registerSetupCodeCommand, registerPolicyCommand, registerDbTokenCommand, registerConnectionsCommand, registerKeysRewrapCommand, registerLoginCommand];
+export const commandRegistrations: Array<(program: Command) => void> = [registerServeCommand, registerDevCommand, registerAwsEmulatorCommand, registerWorkloadCommand, registerSetupCommand, registerSetupCodeCommand, registerPolicyCommand, registerDbTokenCommand, registerConnectionsCommand, registerKeysRewrapCommand, registerLoginCommand, registerPublishCommand, registerResourceCommands];

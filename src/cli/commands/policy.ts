@@ -133,7 +133,14 @@ export function registerPolicyCommand(program: Command): void {
     .option('--session-tags', 'the tokens carry AWS session tags (sts:TagSession is then required)')
     .option('--json', 'print one JSON object {"findings": [{code, severity, message, path}]}')
     .action(async (file: string, flags: LintFlags) => {
-      const findings = lintPolicy(await readInput(file, 'the policy file'), {
+      const text = await readInput(file, 'the policy file');
+      // Not JSON at all is bad input (exit 2), not a finding about a policy.
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        throw usageError(`${file} is not JSON: ${(error as Error).message}`);
+      }
+      const findings = lintPolicy(text, {
         ...(flags.issuer === undefined ? {} : { issuer: flags.issuer }),
         sessionTags: flags.sessionTags ?? false,
       });

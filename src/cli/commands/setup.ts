@@ -256,6 +256,8 @@ function renderAsCode(format: string, inputs: SetupInputs, prepared: PreparedSet
     issuer: prepared.issuerUrl,
     audiences: [prepared.audience],
     roleName: inputs.roleName,
+    ...(prepared.desired.thumbprints === undefined ? {} : { thumbprints: prepared.desired.thumbprints }),
+    providerExists: !prepared.changes.some((change) => change.action === 'CreateOpenIDConnectProvider'),
     trustPolicy: trust ?? ({ Version: '2012-10-17', Statement: [prepared.desired.trustStatement] } satisfies PolicyJson),
     ...(permissions === undefined ? {} : { permissionPolicies: [{ name: PERMISSION_POLICY_NAME, policy: permissions }] }),
   });

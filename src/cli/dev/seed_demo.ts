@@ -35,7 +35,7 @@ interface Workload {
 
 /**
  * Seeds the demo through the public admin API, as a platform operator would: tenant `acme`, token config `aws`,
- * one workload; then plays the customer in the emulator (OIDC provider + a role trusting deployment `demo`); then
+ * one workload; then plays the customer in the emulator (OIDC provider + a role trusting exactly that workload's subject); then
  * binds connection `demo` (verified before save). Safe to run on every start.
  */
 export async function seedDemo(serverUrl: string, state: DevState, emulator: RunningEmulator): Promise<DemoSeed> {
@@ -77,7 +77,9 @@ export async function seedDemo(serverUrl: string, state: DevState, emulator: Run
     accountId: account.accountId,
     issuer: tenant.issuer,
     audience: tokenConfig.audience,
-    subject: subjectPattern(tokenConfig.subjectTemplate, { deployment: 'demo' }),
+    // Exactly the demo workload's subject: a pattern admitting its siblings is what the doctor's negative probes
+    // flag (trust_too_broad), and the demo's first doctor run should be clean.
+    subject: workload.subject ?? subjectPattern(tokenConfig.subjectTemplate, { deployment: 'demo' }),
     roleName: DEMO_ROLE,
   });
 

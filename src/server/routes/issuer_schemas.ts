@@ -81,6 +81,8 @@ export const signingKeySchema = {
     retiredAt: { type: ['string', 'null'], format: 'date-time' },
     revokedAt: { type: ['string', 'null'], format: 'date-time' },
     ageSeconds: { type: 'integer' },
+    custody: { type: 'string', enum: ['local', 'kms'], description: 'Sealed under the master key, or held in AWS KMS' },
+    kmsKeyArn: { type: 'string', description: 'The KMS key holding the private key (custody kms)' },
   },
 } as const;
 
