@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { type AccountSeed, DEFAULT_ACCOUNT, startEmulator } from '../../emulator/index.js';
 import { usageError } from '../cli_exit.js';
 import { printJson, printLine } from '../output.js';
-import { closeOnSignal } from './serve.js';
+import { closeOnSignal } from '../server_flags.js';
 
 interface AwsEmulatorFlags {
   host: string;

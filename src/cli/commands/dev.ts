@@ -5,7 +5,7 @@ import { loadDevState, saveDevState } from '../dev/dev_state.js';
 import { DEMO_CONNECTION, DEMO_REGION, seedDemo } from '../dev/seed_demo.js';
 import { printLine } from '../output.js';
 import { style } from '../terminal_style.js';
-import { addServerOptions, closeOnSignal, configFromFlags, type ServerFlags } from './serve.js';
+import { addServerOptions, closeOnSignal, configFromFlags, type ServerFlags } from '../server_flags.js';
 
 interface DevFlags extends ServerFlags {
   emulatorPort: string;
