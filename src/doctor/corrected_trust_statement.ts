@@ -1,4 +1,4 @@
-import { ASSUME_ROLE_WITH_WEB_IDENTITY, TAG_SESSION, type PolicyStatement, type PolicyStatementJson } from '../policy/index.js';
+import { ASSUME_ROLE_WITH_WEB_IDENTITY, conditionAdmits, TAG_SESSION, type PolicyStatement, type PolicyStatementJson } from '../policy/index.js';
 import type { WebIdentityFacts } from './web_identity_context.js';
 
 /** The claims AWS exposes as `<prefix>:<claim>` condition keys for a generic OIDC provider. */
@@ -91,15 +91,9 @@ function correctedCondition(
   return { operator: condition.operator, key: correctKey, values: [...condition.values] };
 }
 
-/** Whether a sub condition already admits the subject (exactly, or by a StringLike pattern). */
+/** Whether a sub condition already admits the subject, read with the policy engine's own operators. */
 function matchesLiterally(condition: PolicyStatement['conditions'][number], subject: string): boolean {
-  const like = /stringlike/i.test(condition.operator);
-  return condition.values.some((value) => (like ? wildcardToRegExp(value).test(subject) : value === subject));
-}
-
-function wildcardToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
+  return conditionAdmits(condition.operator, condition.values, subject) ?? false;
 }
 
 function conditionBlock(entries: readonly ConditionEntry[]): Record<string, Record<string, string | string[]>> {

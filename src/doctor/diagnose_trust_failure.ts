@@ -2,6 +2,7 @@ import {
   ASSUME_ROLE_WITH_WEB_IDENTITY,
   evaluatePolicy,
   parsePolicy,
+  conditionAdmits,
   PolicyParseError,
   TAG_SESSION,
   webIdentityRequest,
@@ -226,13 +227,7 @@ function conditionFindings(condition: ConditionEvaluation, facts: WebIdentityFac
 
 /** Whether the condition's values would admit this claim value (ignoring the key name). */
 function requiredAdmits(condition: ConditionEvaluation, value: string): boolean {
-  const like = /like/i.test(condition.operator);
-  const ignoreCase = /ignorecase/i.test(condition.operator);
-  return condition.requiredValues.some((required) => {
-    if (!like) return ignoreCase ? required.toLowerCase() === value.toLowerCase() : required === value;
-    const pattern = required.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    return new RegExp(`^${pattern}$`).test(value);
-  });
+  return conditionAdmits(condition.operator, condition.requiredValues, value) ?? false;
 }
 
 function tagSessionFinding(statement: PolicyStatement | undefined, facts: WebIdentityFacts): DiagnosisFinding {

@@ -9,6 +9,7 @@ export type { AuthorizationRequest, RequestPrincipal, ContextValue } from './aut
 export { withAction } from './authorization_request.js';
 export type { PolicyEvaluation, StatementEvaluation, ConditionEvaluation, ElementEvaluation, Decision } from './policy_evaluation.js';
 export { evaluatePolicy, TAG_SESSION } from './evaluate_policy.js';
+export { conditionAdmits } from './condition_admits.js';
 export { preparePolicy, type PreparedPolicy } from './prepare_policy.js';
 export { decidePolicy } from './decide_policy.js';
 export { webIdentityRequest, ASSUME_ROLE_WITH_WEB_IDENTITY, type WebIdentityRequestInput } from './web_identity_request.js';
