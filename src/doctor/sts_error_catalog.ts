@@ -1,3 +1,4 @@
+import { THROTTLING_AWS_CODES, UNAVAILABLE_AWS_CODES } from '../aws/index.js';
 import { diagnoseTrustFailure } from './diagnose_trust_failure.js';
 import { diagnosisOf, type Diagnosis, type DiagnosisFinding, type StsErrorEvidence } from './diagnosis.js';
 import { webIdentityFacts } from './web_identity_context.js';
@@ -449,7 +450,7 @@ export const STS_ERROR_CATALOG: readonly CatalogEntry[] = [
       ),
   },
   {
-    codes: ['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException'],
+    codes: THROTTLING_AWS_CODES,
     message: /./,
     diagnose: (_match, error) =>
       single(
@@ -466,7 +467,7 @@ export const STS_ERROR_CATALOG: readonly CatalogEntry[] = [
       ),
   },
   {
-    codes: ['NetworkError', 'TimeoutError', 'ServiceUnavailable', 'InternalFailure', 'ServiceFailure', 'InternalError'],
+    codes: UNAVAILABLE_AWS_CODES,
     message: /[\s\S]*/,
     diagnose: (_match, error, context) =>
       single(
