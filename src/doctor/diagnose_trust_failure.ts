@@ -12,7 +12,8 @@ import {
   type PolicyStatement,
   type StatementEvaluation,
 } from '../policy/index.js';
-import { correctedSubjectCondition, correctedTrustStatement, EXPOSED_OIDC_CLAIMS } from './corrected_trust_statement.js';
+import { isConditionKeyClaim } from '../claims/index.js';
+import { correctedSubjectCondition, correctedTrustStatement } from './corrected_trust_statement.js';
 import { diagnosisOf, type Diagnosis, type DiagnosisFinding, type StsErrorEvidence } from './diagnosis.js';
 import type { WebIdentityFacts } from './web_identity_context.js';
 
@@ -158,7 +159,7 @@ function conditionFindings(condition: ConditionEvaluation, facts: WebIdentityFac
   const prefix = key.slice(0, colon);
   const claim = key.slice(colon + 1).toLowerCase();
   const isProviderKey = colon > 0 && /[./]/.test(prefix);
-  if (isProviderKey && !EXPOSED_OIDC_CLAIMS.has(claim)) {
+  if (isProviderKey && !isConditionKeyClaim(claim)) {
     return [
       {
         code: 'trust_condition_key_unavailable',
