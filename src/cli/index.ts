@@ -1,2 +1,2 @@
-export { buildProgram, rolebridgeVersion, runCli } from './program.js';
+export { buildProgram, runCli } from './program.js';
 export { CliExit, EXIT_OK, EXIT_NEGATIVE, EXIT_USAGE, usageError } from './cli_exit.js';

@@ -6,7 +6,6 @@ export { parsePolicy } from './parse_policy.js';
 export { PolicyParseError } from './policy_parse_error.js';
 export type { PolicyDocument, PolicyStatement, PolicyCondition, PolicyEffect, PrincipalKind, PrincipalSpec, PolicyJson, PolicyStatementJson } from './policy_document.js';
 export type { AuthorizationRequest, RequestPrincipal, ContextValue } from './authorization_request.js';
-export { withAction } from './authorization_request.js';
 export type { PolicyEvaluation, StatementEvaluation, ConditionEvaluation, ElementEvaluation, Decision } from './policy_evaluation.js';
 export { evaluatePolicy, TAG_SESSION } from './evaluate_policy.js';
 export { conditionAdmits } from './condition_admits.js';
