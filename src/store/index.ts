@@ -10,5 +10,6 @@ export type { SigningKeyRecord } from './signing_keys.js';
 export type { ApiKeyRecord, ApiKeyRole } from './api_keys.js';
 export type { SetupCodeRecord, NewSetupCode, SetupCodeExchange } from './setup_codes.js';
 export type { AuditEvent, NewAuditEvent, AuditQuery } from './audit_log.js';
+export { AUDIT_ACTIONS, type AuditAction } from './audit_actions.js';
 export { hashSecret } from './secret_hash.js';
 export { toTimestamp, fromTimestamp } from './clock.js';
