@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   'setup_code.created',
   'setup_code.exchanged',
   'setup_code.exchange_refused',
+  'operator.signed_in',
+  'operator.signed_out',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

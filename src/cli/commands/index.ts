@@ -21,4 +21,5 @@ export const commandGroups: readonly CommandGroup[] = [
   { words: ['policy'], load: async () => (await import('./policy.js')).registerPolicyCommand },
   { words: ['db-token'], load: async () => (await import('./db_token.js')).registerDbTokenCommand },
   { words: ['connections'], load: async () => (await import('./connections.js')).registerConnectionsCommand },
+  { words: ['login'], load: async () => (await import('./login.js')).registerLoginCommand },
 ];
