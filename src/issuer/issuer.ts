@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import { ConflictError, InvalidInputError, NotFoundError, RolebridgeError } from '../core/index.js';
-import { hashSecret, type ChangeEvent, type Repositories, type Store, type TenantRecord, type TokenConfigRecord, type WorkloadRecord } from '../store/index.js';
+import { hashSecret, type AuditAction, type ChangeEvent, type Repositories, type Store, type TenantRecord, type TokenConfigRecord, type WorkloadRecord } from '../store/index.js';
 import { AuditBuffer } from './audit_buffer.js';
 import type { IssuerDocuments } from './issuer_documents.js';
 import { registerIssuerMetrics } from './issuer_metrics.js';
@@ -305,7 +305,7 @@ export class Issuer {
     tx: Repositories,
     tenantId: string,
     actor: string,
-    action: string,
+    action: AuditAction,
     actions: Array<Record<string, string>>,
     requestId?: string,
   ): Promise<void> {

@@ -6,7 +6,8 @@ import { loadDevState, saveDevState } from '../dev/dev_state.js';
 import { DEMO_CONNECTION, DEMO_REGION, seedDemo } from '../dev/seed_demo.js';
 import { printLine } from '../output.js';
 import { style } from '../terminal_style.js';
-import { addServerOptions, closeOnSignal, configFromFlags, parsePortFlag, startServerOrExplain, type ServerFlags } from './serve.js';
+import { addServerOptions, closeOnSignal, configFromFlags, parsePortFlag, type ServerFlags } from '../server_flags.js';
+import { startServerOrExplain } from './serve.js';
 
 interface DevFlags extends ServerFlags {
   emulatorPort: string;
