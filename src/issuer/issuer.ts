@@ -159,6 +159,12 @@ export class Issuer {
     return this.tenantView(await this.requireTenant(id));
   }
 
+  /** Every tenant, by id; `only` narrows the list to one tenant (a tenant-scoped key sees its own). */
+  async listTenants(only?: string): Promise<TenantView[]> {
+    const tenants = await this.options.store.tenants.list();
+    return tenants.filter((tenant) => only === undefined || tenant.id === only).map((tenant) => this.tenantView(tenant));
+  }
+
   private tenantView(tenant: TenantRecord): TenantView {
     return {
       id: tenant.id,

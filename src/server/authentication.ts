@@ -91,7 +91,12 @@ export class Authenticator {
    * preHandler for /api/v1 admin routes: a live API key; `viewer` keys may only read; a tenant-scoped key
    * only reaches its own tenant's routes (`:tenant` param).
    */
-  readonly requireAdmin = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+  readonly requireAdmin = (request: FastifyRequest, _reply: FastifyReply): Promise<void> => this.authenticateAdmin(request, true);
+
+  /** preHandler for routes above any one tenant (the tenant list): a tenant-scoped key passes; the route narrows. */
+  readonly requireAdminAnyTenant = (request: FastifyRequest, _reply: FastifyReply): Promise<void> => this.authenticateAdmin(request, false);
+
+  private async authenticateAdmin(request: FastifyRequest, pinTenant: boolean): Promise<void> {
     const hash = hashSecret(bearerToken(request));
     const key = await this.cached(this.adminCache, hash, () => this.store.apiKeys.findBySecretHash(hash));
     if (!key || key.revokedAt !== null) {
@@ -103,11 +108,11 @@ export class Authenticator {
       throw new ForbiddenError('forbidden', `API key '${key.name}' has role '${key.role}', which may only read.`);
     }
     const tenant = (request.params as Record<string, unknown> | undefined)?.tenant;
-    if (key.tenantId !== null && (typeof tenant !== 'string' || tenant !== key.tenantId)) {
+    if (pinTenant && key.tenantId !== null && (typeof tenant !== 'string' || tenant !== key.tenantId)) {
       throw new ForbiddenError('tenant_forbidden', `API key '${key.name}' is limited to tenant '${key.tenantId}'.`);
     }
     request.principal = { kind: 'admin', apiKey: { id: key.id, name: key.name, role: key.role, tenantId: key.tenantId } };
-  };
+  }
 
   /**
    * preHandler for the few routes guided set-up needs: an admin key exactly as `requireAdmin`, or a set-up

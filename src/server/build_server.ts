@@ -9,6 +9,7 @@ import { installOpenApi } from './openapi.js';
 import { readinessSchema } from './routes/health.js';
 import { routeRegistrations } from './routes/index.js';
 import type { RouteContext } from './routes/route_context.js';
+import { installWebConsole } from './web_console.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -71,6 +72,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await installOpenApi(app);
   const ctx: RouteContext = { ...deps, auth: new Authenticator(deps.store, deps.now) };
   for (const register of routeRegistrations) await register(app, ctx);
+  installWebConsole(app);
   return app;
 }
 
