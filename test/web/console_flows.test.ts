@@ -6,7 +6,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, seriousViolations, watchPage, type PageWatch } from './browser.js';
-import { CONSOLE_ADMIN_TOKEN, startConsoleWorld, type ConsoleWorld } from './console_world.js';
+import { CONSOLE_ADMIN_TOKEN, startConsoleWorld, trustPolicy, type ConsoleWorld } from './console_world.js';
 
 const SUBJECT = 'tenant:acme:deployment:prod:component:etl';
 const WRONG_SUBJECT = 'tenant:acme:deployment:prod:component:api';
@@ -132,6 +132,12 @@ describe('web console, driven in chromium', { timeout: 90_000 }, () => {
     const text = (await diagnosis.textContent()) ?? '';
     expect(text).toMatch(/trust_|sub/);
     expect(text).toContain('AccessDenied');
+    // Pasting the role's trust policy as it is now shows the corrected statement as a diff against it.
+    await diagnosis.getByLabel(/trust policy now/).fill(JSON.stringify(JSON.parse(trustPolicy(issuer, WRONG_SUBJECT)), null, 2));
+    const diff = diagnosis.getByLabel('Difference between the current and the corrected statement');
+    expect(await diff.locator('.diff-removed').textContent()).toContain(WRONG_SUBJECT);
+    expect(await diff.locator('.diff-added').textContent()).toContain(SUBJECT);
+    await diagnosis.getByRole('button', { name: 'Copy corrected statement' }).waitFor();
     await expectAccessible('add connection (diagnosis)');
     await screenshot(page, 'connection-diagnosis');
 

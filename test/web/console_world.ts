@@ -24,7 +24,8 @@ export interface ConsoleWorld {
   close(): Promise<void>;
 }
 
-function trustPolicy(issuer: string, subject: string): string {
+/** The trust policy the customer's role holds: provider, aud and an exact sub. */
+export function trustPolicy(issuer: string, subject: string): string {
   const prefix = issuer.replace(/^https?:\/\//, '');
   return JSON.stringify({
     Version: '2012-10-17',

@@ -168,7 +168,7 @@ function TestResult({ result }: { result: ConnectionTestResult }): ReactNode {
                 </td>
                 <td>{probe.status === 'accepted' ? 'critical: the role trusts more than this workload' : probe.status === 'refused' ? 'none' : 'unknown'}</td>
                 <td>
-                  <code>{probe.subject ?? probe.audience ?? '—'}</code>
+                  <code>{probe.probe === 'wrong_audience' && probe.audience ? `aud ${probe.audience}` : (probe.subject ?? '—')}</code>
                 </td>
                 <td>{probe.sessionName ? <code>{probe.sessionName}</code> : '—'}</td>
                 <td>{probe.stsCode ?? probe.detail ?? '—'}</td>
@@ -179,8 +179,8 @@ function TestResult({ result }: { result: ConnectionTestResult }): ReactNode {
       )}
       {stsStep?.data ? (
         <>
-          <h4>STS answer (verbatim)</h4>
-          <pre className="verbatim" tabIndex={0} aria-label="STS answer verbatim">
+          <h4>STS answer (as the doctor recorded it)</h4>
+          <pre className="verbatim" tabIndex={0} aria-label="STS answer">
             {JSON.stringify(stsStep.data, null, 2)}
           </pre>
         </>
