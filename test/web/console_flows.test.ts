@@ -255,6 +255,20 @@ describe('web console, driven in chromium', { timeout: 90_000 }, () => {
     await expectAccessible('policy playground');
   });
 
+  it('disables a workload after a confirmation that says what breaks; its secret stops working', async () => {
+    await page.getByRole('link', { name: 'Tenants', exact: true }).first().click();
+    await page.getByRole('link', { name: 'acme', exact: true }).click();
+    await page.getByRole('link', { name: 'Workloads' }).click();
+    await page.getByRole('button', { name: /^Disable wl_/ }).click();
+    const confirmation = page.getByRole('alertdialog');
+    expect(await confirmation.textContent()).toContain('secret stops working');
+    await expectAccessible('disable workload confirmation');
+    await confirmation.getByRole('button', { name: 'Disable now' }).click();
+    await page.getByText(/^disabled /).waitFor();
+    const credentials = await fetch(`${world.url}/api/v1/credentials/etl`, { headers: { authorization: `Bearer ${workloadSecret}` } });
+    expect(credentials.status).toBe(401);
+  });
+
   it('shows a viewer\'s refusals as such (a server without /api/v1/me cannot say the role up front)', async () => {
     const viewer = await world.admin<{ secret?: string; token?: string; key?: string }>('POST', '/api/v1/api-keys', { name: 'auditor', role: 'viewer' });
     const key = viewer.secret ?? viewer.token ?? viewer.key;

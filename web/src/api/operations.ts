@@ -17,6 +17,7 @@ export const operations = {
   createTokenConfig: { method: 'POST', path: '/api/v1/tenants/{tenant}/token-configs' },
   listWorkloads: { method: 'GET', path: '/api/v1/tenants/{tenant}/workloads' },
   createWorkload: { method: 'POST', path: '/api/v1/tenants/{tenant}/workloads' },
+  disableWorkload: { method: 'POST', path: '/api/v1/tenants/{tenant}/workloads/{workload}/disable' },
   listConnections: { method: 'GET', path: '/api/v1/tenants/{tenant}/connections' },
   createConnection: { method: 'POST', path: '/api/v1/tenants/{tenant}/connections' },
   getConnection: { method: 'GET', path: '/api/v1/tenants/{tenant}/connections/{connection}' },

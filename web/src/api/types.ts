@@ -41,6 +41,7 @@ export interface Workload {
   region: string | null;
   subject: string | null;
   createdAt: string;
+  disabledAt?: string | null;
   secret?: string;
 }
 

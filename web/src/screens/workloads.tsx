@@ -12,6 +12,7 @@ export function WorkloadsScreen({ tenant }: { tenant: Tenant }): ReactNode {
   const can = useCan(tenant.id);
   const workloads = useApi((signal) => call<{ workloads: Workload[] }>('listWorkloads', { params: { tenant: tenant.id }, signal }), `workloads:${tenant.id}`);
   const [created, setCreated] = useState<Workload | undefined>();
+  const [disabling, setDisabling] = useState<Workload | undefined>();
   return (
     <section aria-labelledby="workloads-heading">
       <h2 id="workloads-heading">Workloads</h2>
@@ -31,6 +32,8 @@ export function WorkloadsScreen({ tenant }: { tenant: Tenant }): ReactNode {
               <th scope="col">Region</th>
               <th scope="col">Subject (default token config)</th>
               <th scope="col">Created</th>
+              <th scope="col">Status</th>
+              {can.change ? <th scope="col">Actions</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -44,10 +47,30 @@ export function WorkloadsScreen({ tenant }: { tenant: Tenant }): ReactNode {
                 <td>{workload.region ?? '—'}</td>
                 <td>{workload.subject ? <code>{workload.subject}</code> : '—'}</td>
                 <td>{formatTime(workload.createdAt)}</td>
+                <td>{workload.disabledAt ? <span className="badge failed">disabled {formatTime(workload.disabledAt)}</span> : <span className="badge ok">enabled</span>}</td>
+                {can.change ? (
+                  <td>
+                    {workload.disabledAt ? null : (
+                      <button type="button" className="danger" onClick={() => setDisabling(workload)}>
+                        Disable {workload.id}
+                      </button>
+                    )}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
         </table>
+      ) : null}
+      {disabling ? (
+        <DisableConfirmation
+          tenant={tenant}
+          workload={disabling}
+          onClose={(changed) => {
+            setDisabling(undefined);
+            if (changed) workloads.reload();
+          }}
+        />
       ) : null}
       {can.change ? (
         <CreateWorkload
@@ -119,6 +142,37 @@ function CreatedWorkload({ tenant, workload, onDone }: { tenant: Tenant; workloa
       ))}
       <button type="button" className="secondary" onClick={onDone}>
         I have stored the secret
+      </button>
+    </div>
+  );
+}
+
+function DisableConfirmation({ tenant, workload, onClose }: { tenant: Tenant; workload: Workload; onClose: (changed: boolean) => void }): ReactNode {
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const disable = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      await call('disableWorkload', { params: { tenant: tenant.id, workload: workload.id }, body: {} });
+      onClose(true);
+    } catch (caught) {
+      setError(caught);
+      setBusy(false);
+    }
+  };
+  return (
+    <div role="alertdialog" aria-modal="false" aria-labelledby="disable-title" aria-describedby="disable-what-breaks" className="confirm">
+      <h3 id="disable-title">Disable workload {workload.id}?</h3>
+      <p id="disable-what-breaks">
+        Its secret stops working at once: {workload.deployment}/{workload.component} gets no new tokens or AWS credentials (those already
+        issued live until they expire). It cannot be enabled again; create a new workload to get a new secret.
+      </p>
+      <ErrorNote error={error} />
+      <button type="button" className="danger" onClick={() => void disable()} disabled={busy} autoFocus>
+        Disable now
+      </button>{' '}
+      <button type="button" className="secondary" onClick={() => onClose(false)}>
+        Cancel
       </button>
     </div>
   );
