@@ -1,4 +1,6 @@
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/index.js';
 import { DEFAULT_ACCOUNT, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
@@ -41,6 +43,9 @@ export function trustPolicy(issuer: string, subject: string): string {
 }
 
 export async function startConsoleWorld(): Promise<ConsoleWorld> {
+  if (!existsSync(join(import.meta.dirname, '..', '..', 'web', 'dist', 'index.html'))) {
+    throw new Error('The console is not built: run `npm run build:web` (npm test and npm install build it).');
+  }
   let offset = 0;
   const now = (): number => Date.now() + offset;
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1', now });

@@ -190,6 +190,6 @@ export type Role = 'viewer' | 'operator' | 'admin';
 
 export interface Me {
   actor: unknown;
-  roles: Array<{ role: Role; tenant?: string }>;
+  roles: Array<{ role: Role; tenant?: string | null }>;
   permissions: string[];
 }
