@@ -19,6 +19,9 @@ export function SignInScreen({ error, onSignedIn }: { error?: unknown; onSignedI
   }, []);
 
   const returnTo = new URLSearchParams(path.split('?')[1] ?? '').get('returnTo') ?? '/tenants';
+  // The IdP sign-in comes back to returnTo with `signin_error=<code>` when it could not start a session.
+  const idpError = new URLSearchParams(returnTo.split('?')[1] ?? '').get('signin_error');
+  const cleanReturnTo = returnTo.replace(/[?&]signin_error=[^&]*/, '');
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -49,7 +52,7 @@ export function SignInScreen({ error, onSignedIn }: { error?: unknown; onSignedI
       <h1>Sign in to rolebridge</h1>
       {idp ? (
         <p>
-          <a className="button" href={`/auth/login?returnTo=${encodeURIComponent(returnTo)}`}>
+          <a className="button" href={`/auth/login?returnTo=${encodeURIComponent(cleanReturnTo || '/tenants')}`}>
             Sign in with your identity provider
           </a>
         </p>
@@ -73,6 +76,12 @@ export function SignInScreen({ error, onSignedIn }: { error?: unknown; onSignedI
           Sign in
         </button>
       </form>
+      {idpError ? (
+        <ErrorNote
+          error={new ApiError(401, idpError, idpError === 'no_role' ? 'The identity provider signed you in, but your account holds no rolebridge role (admin, operator or viewer).' : 'The identity provider sign-in did not complete.')}
+          title="Sign-in with your identity provider failed"
+        />
+      ) : null}
       <ErrorNote error={failure} title="Sign-in failed" />
     </main>
   );
