@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../src/config/index.js';
-import { createLogger, startServerRuntime } from '../src/server/index.js';
+import { createLogger } from '../src/server/index.js';
+import { startServerRuntime } from '../src/runtime/index.js';
 import type { BenchResult } from './bench_result.js';
 
 const execFileAsync = promisify(execFile);

@@ -1,3 +1,4 @@
+import { SUBJECT_PLACEHOLDERS, SUBJECT_VALUE_PATTERN, type SubjectPlaceholder, type SubjectValues } from '../claims/index.js';
 import { InvalidInputError, UnprocessableError } from '../core/index.js';
 
 /**
@@ -11,12 +12,7 @@ import { InvalidInputError, UnprocessableError } from '../core/index.js';
  *   separator fixes where each value ends, so two different value tuples never render the same `sub`.
  *   (`{deployment}-{component}` is refused: `a-b`+`c` and `a`+`b-c` would both give `a-b-c`.)
  */
-export const SUBJECT_PLACEHOLDERS = ['tenant', 'deployment', 'component', 'region', 'workload'] as const;
-export type SubjectPlaceholder = (typeof SUBJECT_PLACEHOLDERS)[number];
-export type SubjectValues = Partial<Record<SubjectPlaceholder, string>>;
-
-/** What a value may contain: nothing a trust-policy pattern or a condition-key separator could use. */
-export const SUBJECT_VALUE_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+export { SUBJECT_PLACEHOLDERS, SUBJECT_VALUE_PATTERN, type SubjectPlaceholder, type SubjectValues };
 /** What the literal parts of a template may contain: value characters plus a few separators. */
 const LITERAL_PATTERN = /^[A-Za-z0-9._:/@=+-]*$/;
 const SEPARATOR_PATTERN = /[:/@=+]/;

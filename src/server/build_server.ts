@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { Authenticator } from './authentication.js';
 import type { ServerDeps } from './deps.js';
 import { installErrorEnvelope } from './error_envelope.js';
 import { issuerDocumentsFastPath } from './issuer_documents_fast_path.js';
 import { installOpenApi } from './openapi.js';
 import { readinessSchema } from './routes/health.js';
 import { routeRegistrations } from './routes/index.js';
-import type { RouteContext } from './routes/route_context.js';
 import { installWebConsole } from './web_console.js';
 
 declare module 'fastify' {
@@ -70,8 +68,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   await installOpenApi(app);
-  const ctx: RouteContext = { ...deps, auth: new Authenticator(deps.store, deps.now) };
-  for (const register of routeRegistrations) await register(app, ctx);
+  for (const register of routeRegistrations) await register(app, deps);
   installWebConsole(app);
   return app;
 }

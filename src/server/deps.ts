@@ -1,5 +1,9 @@
-import type { BrokerServices } from '../aws/index.js';
+import type { Authenticator } from '../access/index.js';
+import type { BrokerServices } from '../broker/index.js';
 import type { Config } from '../config/index.js';
+import type { ConnectionService } from '../connections/index.js';
+import type { DbAuthService } from '../db_auth/index.js';
+import type { DoctorService } from '../doctor/index.js';
 import type { Issuer } from '../issuer/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from './logger.js';
@@ -7,16 +11,23 @@ import type { Metrics } from './metrics.js';
 import type { ReadinessCheck } from './readiness.js';
 
 /**
- * What the HTTP server is built from. Rooms that add routes add their service here as a field
- * (the issuer, the broker, the doctor…), constructed by `createServices` in src/server/services.ts.
+ * What the HTTP server is built from: ready services, wired once by `wireServices` in src/runtime.
+ * Routes use these; they do not build services themselves.
  */
 export interface ServerDeps {
   config: Config;
   store: Store;
   /** The multi-tenant OIDC issuer: tenants, keys, token configs, workloads, tokens, discovery + JWKS. */
   issuer: Issuer;
-  /** Connections and the credential broker (STS exchange, cache, verification). */
-  aws: BrokerServices;
+  /** The credential broker (STS exchange, cache) and the chain runner the doctor and verification share. */
+  broker: BrokerServices;
+  /** Connections: verify-before-save, list/read/remove, the cached lookup the credentials path reads. */
+  connections: ConnectionService;
+  /** Connection tests and their history. */
+  doctor: DoctorService;
+  dbAuth: DbAuthService;
+  /** Who is calling: admin keys, workload secrets, set-up sessions. */
+  auth: Authenticator;
   logger: Logger;
   metrics: Metrics;
   /** Checks `/readyz` runs besides the database. */

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RolebridgeApiClient } from '../../src/aws/index.js';
+import { RolebridgeApiClient } from '../../src/setup/index.js';
 import { runCli } from '../../src/cli/index.js';
 
 const SECRET = 'rb_wl_Sup3rSecretValue0123456789';

@@ -1,8 +1,8 @@
 import { GetRoleCommand, ListOpenIDConnectProvidersCommand } from '@aws-sdk/client-iam';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KEYS, startPseudoTerminal } from '../aws/setup/pseudo_terminal.js';
-import { startSetupWorld, type SetupWorld } from '../aws/setup/setup_world.js';
+import { KEYS, startPseudoTerminal } from '../setup/pseudo_terminal.js';
+import { startSetupWorld, type SetupWorld } from '../setup/setup_world.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 

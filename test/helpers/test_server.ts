@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config/index.js';
-import { createLogger, startServerRuntime, type RuntimeOptions, type ServerRuntime } from '../../src/server/index.js';
+import { createLogger } from '../../src/server/index.js';
+import { startServerRuntime, type RuntimeOptions, type ServerRuntime } from '../../src/runtime/index.js';
 
 export const TEST_ADMIN_TOKEN = 'rb_admin_test_0123456789abcdefghijklmnopqrstuvwxyz';
 export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');

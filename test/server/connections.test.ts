@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRoleChainRunner, StsCallError } from '../../src/aws/index.js';
+import { createRoleChainRunner } from '../../src/broker/index.js';
+import { StsCallError } from '../../src/aws/index.js';
 import { EXTERNAL_ID, FIRST_ROLE_ARN, PARTNER_ROLE_ARN, startBrokerWorld, twoHopConnection, type BrokerWorld } from './credentials_fixture.js';
 
 interface CreatedConnection {

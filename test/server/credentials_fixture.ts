@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import type { BrokerServicesOptions } from '../../src/aws/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { DEFAULT_ACCOUNT, startEmulator, type AccountSeed, type RunningEmulator } from '../../src/emulator/index.js';
-import { createLogger, startServerRuntime, type ServerRuntime } from '../../src/server/index.js';
+import { createLogger } from '../../src/server/index.js';
+import { startServerRuntime, type RuntimeOptions, type ServerRuntime } from '../../src/runtime/index.js';
 
 /**
  * The world of the broker's end-to-end tests, all real parts: the AWS emulator (STS + IAM over the
@@ -48,7 +48,7 @@ export interface BrokerWorld {
 }
 
 export interface WorldOptions {
-  broker?: Pick<BrokerServicesOptions, 'cache' | 'verifyRetry'> & { stsMaxAttempts?: number };
+  broker?: Pick<NonNullable<RuntimeOptions['broker']>, 'cache' | 'verifyRetry'> & { stsMaxAttempts?: number };
 }
 
 export async function startBrokerWorld(options: WorldOptions = {}): Promise<BrokerWorld> {

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { createLogger, startServerRuntime, type ServerRuntime } from '../../src/server/index.js';
+import { createLogger } from '../../src/server/index.js';
+import { startServerRuntime, type ServerRuntime } from '../../src/runtime/index.js';
 import { TEST_ADMIN_TOKEN, TEST_MASTER_KEY } from '../helpers/test_server.js';
 
 /**

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/index.js';
 import { DEFAULT_ACCOUNT, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { createLogger, startServerRuntime, type ServerRuntime } from '../../src/server/index.js';
+import { startServerRuntime, type ServerRuntime } from '../../src/runtime/index.js';
+import { createLogger } from '../../src/server/index.js';
 
 export const CONSOLE_ADMIN_TOKEN = 'rb_admin_test_console_0123456789abcdefghijklmnop';
 const MASTER_KEY = Buffer.alloc(32, 11).toString('base64');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { renderConnectionTest, type ConnectionTestResult } from '../../aws/index.js';
+import { renderConnectionTest, type ConnectionTestResult } from '../../doctor/index.js';
 import { CliExit, EXIT_NEGATIVE, usageError } from '../cli_exit.js';
 import { printJson, printLine } from '../output.js';
 import { adminToken, callServer, serverUrl } from '../server_api.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { startEmulator } from '../../emulator/index.js';
-import { startServerRuntime } from '../../server/index.js';
+import { startServerRuntime } from '../../runtime/index.js';
 import { loadDevState, saveDevState } from '../dev/dev_state.js';
 import { DEMO_CONNECTION, DEMO_REGION, seedDemo } from '../dev/seed_demo.js';
 import { printLine } from '../output.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config/index.js';
-import { startServerRuntime, type ServerRuntime } from '../../server/index.js';
+import { startServerRuntime, type ServerRuntime } from '../../runtime/index.js';
 import { printLine } from '../output.js';
 import { style } from '../terminal_style.js';
 

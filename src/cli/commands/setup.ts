@@ -8,21 +8,18 @@ import {
   chainTrustStatement,
   createAwsSetupClients,
   describeSetupPlan,
-  formatSetupScope,
   hasPlannedChanges,
-  parseSetupScope,
   permissionPolicyForTemplates,
   prepareSetup,
   PERMISSION_POLICY_NAME,
   RolebridgeApiClient,
   RolebridgeApiError,
-  renderConnectionTest,
   type BoundConnection,
-  type ConnectionTestResult,
   type PreparedSetup,
   type SetupChange,
-  type SetupScope,
-} from '../../aws/index.js';
+} from '../../setup/index.js';
+import { formatSetupScope, parseSetupScope, type SetupScope } from '../../claims/index.js';
+import { renderConnectionTest, type ConnectionTestResult } from '../../doctor/index.js';
 import { InvalidInputError, isRolebridgeError } from '../../core/index.js';
 import { PERMISSION_TEMPLATES, RENDER_FORMATS, renderPolicy, type PermissionParameters, type PolicyJson } from '../../policy/index.js';
 import { CliExit, EXIT_NEGATIVE, usageError } from '../cli_exit.js';

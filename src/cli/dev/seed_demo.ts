@@ -1,4 +1,4 @@
-import { provisionDemoRole } from '../../aws/index.js';
+import { provisionDemoRole } from './provision_demo_role.js';
 import type { RunningEmulator } from '../../emulator/index.js';
 import { subjectPattern } from '../../policy/index.js';
 import { AdminApi } from './admin_api.js';

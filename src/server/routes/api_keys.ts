@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ConflictError, NotFoundError } from '../../core/index.js';
 import { hashSecret, type ApiKeyRecord, type ApiKeyRole } from '../../store/index.js';
-import { actorOf } from '../authentication.js';
+import { actorOf } from '../../access/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
 

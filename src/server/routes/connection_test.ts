@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { doctorMetrics, runConnectionTest, type ConnectionTestRequest } from '../../aws/index.js';
-import { NotFoundError } from '../../core/index.js';
-import { ConnectionTestRepository } from '../../store/index.js';
-import { actorOf } from '../authentication.js';
+import type { ConnectionTestRequest } from '../../doctor/index.js';
+import { actorOf } from '../../access/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
 
@@ -85,7 +83,6 @@ const testResultSchema = {
 
 /** `POST /api/v1/tenants/{tenant}/connections/{connection}/test`: the doctor. */
 export function registerConnectionTestRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const metrics = doctorMetrics(ctx.metrics.registry);
   app.post<{ Params: { tenant: string; connection: string }; Body: ConnectionTestRequest | undefined }>(
     '/api/v1/tenants/:tenant/connections/:connection/test',
     {
@@ -125,17 +122,10 @@ export function registerConnectionTestRoutes(app: FastifyInstance, ctx: RouteCon
     },
     async (request) => {
       const { tenant, connection } = request.params;
-      return runConnectionTest(
-        { store: ctx.store, issuer: ctx.issuer, runChain: ctx.aws.connectionDeps.runChain, sts: ctx.aws.sts, now: ctx.now, metrics },
-        tenant,
-        connection,
-        request.body ?? {},
-        { actor: actorOf(request), requestId: request.id, trigger: 'manual' },
-      );
+      return ctx.doctor.test(tenant, connection, request.body ?? {}, { actor: actorOf(request), requestId: request.id, trigger: 'manual' });
     },
   );
 
-  const history = new ConnectionTestRepository(ctx.store.db);
   app.get<{ Params: { tenant: string; connection: string }; Querystring: { limit?: number } }>(
     '/api/v1/tenants/:tenant/connections/:connection/tests',
     {
@@ -176,10 +166,7 @@ export function registerConnectionTestRoutes(app: FastifyInstance, ctx: RouteCon
     },
     async (request) => {
       const { tenant, connection } = request.params;
-      if (!(await ctx.store.connections.find(tenant, connection))) {
-        throw new NotFoundError('connection_not_found', `Tenant ${tenant} has no connection named ${connection}.`, { connection });
-      }
-      return { tests: await history.history(tenant, connection, request.query.limit ?? 50) };
+      return { tests: await ctx.doctor.history(tenant, connection, request.query.limit ?? 50) };
     },
   );
 }

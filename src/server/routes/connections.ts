@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { connectionView, createConnection, type ConnectionInput } from '../../aws/index.js';
-import { NotFoundError } from '../../core/index.js';
-import { actorOf } from '../authentication.js';
+import type { ConnectionInput } from '../../connections/index.js';
+import { actorOf } from '../../access/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
 
@@ -126,7 +125,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
       },
     },
     async (request, reply) => {
-      const created = await createConnection(ctx.aws.connectionDeps, request.params.tenant, request.body, {
+      const created = await ctx.connections.create(request.params.tenant, request.body, {
         actor: actorOf(request),
         requestId: request.id,
       });
@@ -158,9 +157,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
       },
     },
     async (request) => {
-      const { tenant } = request.params;
-      if (!(await ctx.store.tenants.find(tenant))) throw new NotFoundError('tenant_not_found', `No tenant ${tenant}.`, { tenantId: tenant });
-      return { connections: (await ctx.store.connections.list(tenant)).map(connectionView) };
+      return { connections: await ctx.connections.list(request.params.tenant) };
     },
   );
 
@@ -177,10 +174,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
       },
     },
     async (request) => {
-      const { tenant, connection } = request.params;
-      const record = await ctx.store.connections.find(tenant, connection);
-      if (!record) throw new NotFoundError('connection_not_found', `Tenant ${tenant} has no connection named ${connection}.`, { connection });
-      return connectionView(record);
+      return ctx.connections.get(request.params.tenant, request.params.connection);
     },
   );
 
@@ -197,14 +191,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
       },
     },
     async (request, reply) => {
-      const { tenant, connection } = request.params;
-      const deleted = await ctx.store.transaction(async (tx) => {
-        if (!(await tx.connections.delete(tenant, connection))) return false;
-        await tx.audit.record({ tenantId: tenant, actor: actorOf(request), action: 'connection.deleted', target: connection, requestId: request.id });
-        return true;
-      });
-      if (!deleted) throw new NotFoundError('connection_not_found', `Tenant ${tenant} has no connection named ${connection}.`, { connection });
-      ctx.aws.connectionLookup.forget(tenant, connection);
+      await ctx.connections.remove(request.params.tenant, request.params.connection, { actor: actorOf(request), requestId: request.id });
       return reply.status(204).send();
     },
   );

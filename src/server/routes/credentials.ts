@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { BrokeredCredentials, BrokeredSession } from '../../aws/index.js';
-import { workloadOf } from '../authentication.js';
+import type { BrokeredCredentials, BrokeredSession } from '../../broker/index.js';
+import { workloadOf } from '../../access/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
 
@@ -130,12 +130,12 @@ export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext
       const workload = workloadOf(request);
       const name = request.params.connection;
       // Cache hits answer synchronously (no await on the hot path); everything else goes the async way.
-      const connection = ctx.aws.connectionLookup.peek(workload.tenantId, name);
-      const cached = connection && ctx.aws.broker.peekCredentials(workload, connection);
+      const connection = ctx.connections.lookup.peek(workload.tenantId, name);
+      const cached = connection && ctx.broker.broker.peekCredentials(workload, connection);
       if (cached) return sendCredentials(reply, cached);
       return (async () => {
-        const resolved = connection ?? (await ctx.aws.connectionLookup.require(workload.tenantId, name));
-        return sendCredentials(reply, await ctx.aws.broker.getCredentials(workload, resolved));
+        const resolved = connection ?? (await ctx.connections.lookup.require(workload.tenantId, name));
+        return sendCredentials(reply, await ctx.broker.broker.getCredentials(workload, resolved));
       })();
     },
   );

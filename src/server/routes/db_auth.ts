@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import {
-  createDbAuthService,
   DatabaseIamAuthDisabledError,
   DB_ENGINES,
   DATABASE_IAM_AUTH_DISABLED_MESSAGE,
   parseDbAuthRequest,
   REDSHIFT_DURATION,
-} from '../../aws/index.js';
-import { workloadOf } from '../authentication.js';
+} from '../../db_auth/index.js';
+import { workloadOf } from '../../access/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
 
@@ -49,7 +48,6 @@ interface DbAuthBody {
  */
 export function registerDbAuthRoutes(app: FastifyInstance, ctx: RouteContext): void {
   // One per server: its cache holds the passwords until shortly before they expire.
-  const dbAuth = createDbAuthService({ broker: ctx.aws.broker, now: ctx.now });
 
   app.post<{ Body: DbAuthBody }>(
     '/api/v1/db-auth-token',
@@ -96,8 +94,8 @@ export function registerDbAuthRoutes(app: FastifyInstance, ctx: RouteContext): v
     async (request, reply) => {
       const { connection: name, request: dbRequest } = parseDbAuthRequest(request.body);
       const workload = workloadOf(request);
-      const connection = await ctx.aws.connectionLookup.require(workload.tenantId, name);
-      const { credentials } = await dbAuth.issue(workload, connection, dbRequest);
+      const connection = await ctx.connections.lookup.require(workload.tenantId, name);
+      const { credentials } = await ctx.dbAuth.issue(workload, connection, dbRequest);
       reply.header('cache-control', 'no-store');
       return {
         engine: credentials.engine,

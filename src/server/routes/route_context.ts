@@ -1,7 +1,4 @@
-import type { Authenticator } from '../authentication.js';
 import type { ServerDeps } from '../deps.js';
 
-/** What every route module is given: the server's dependencies plus the authenticator. */
-export interface RouteContext extends ServerDeps {
-  auth: Authenticator;
-}
+/** What every route module is given: the server's ready services. */
+export type RouteContext = ServerDeps;

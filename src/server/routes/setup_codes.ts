@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { actorOf, bearerToken } from '../authentication.js';
+import { actorOf, bearerToken } from '../../access/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
-import { exchangeSetupCode, issueSetupCode, SETUP_CODE_TTL, SETUP_SESSION_TTL_SECONDS, type IssuedSetupCode, type SetupCodeRequest } from '../setup_codes.js';
+import { exchangeSetupCode, issueSetupCode, SETUP_CODE_TTL, SETUP_SESSION_TTL_SECONDS, type IssuedSetupCode, type SetupCodeRequest } from '../../access/index.js';
 import { tenantParams } from './issuer_schemas.js';
 import type { RouteContext } from './route_context.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { RolebridgeError } from '../../core/index.js';
-import { workloadOf } from '../authentication.js';
+import { workloadOf } from '../../access/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
 

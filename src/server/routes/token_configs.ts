@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TokenConfigInput } from '../../issuer/index.js';
-import { actorOf } from '../authentication.js';
+import { actorOf } from '../../access/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import { sessionTagsSchema, tenantParams, tokenConfigSchema } from './issuer_schemas.js';
 import type { RouteContext } from './route_context.js';

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { parseSetupScope, trustStatementForScope } from '../../aws/index.js';
+import { parseSetupScope } from '../../claims/index.js';
+import { trustStatementForScope } from '../../setup/index.js';
 import { NotFoundError } from '../../core/index.js';
 import { RENDER_FORMATS, renderPolicy, type PolicyJson, type RenderFormat } from '../../policy/index.js';
 import { errorResponseSchema } from '../error_envelope.js';

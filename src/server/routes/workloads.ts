@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { actorOf } from '../authentication.js';
+import { actorOf } from '../../access/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import { tenantParams, workloadSchema } from './issuer_schemas.js';
 import type { RouteContext } from './route_context.js';

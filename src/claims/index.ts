@@ -1,0 +1,6 @@
+/**
+ * PURE model of subjects and claims, shared by the issuer, the policy engine, the doctor and set-up
+ * (which runs on the customer's laptop and so cannot import the issuer).
+ */
+export { SUBJECT_PLACEHOLDERS, SUBJECT_VALUE_PATTERN, type SubjectPlaceholder, type SubjectValues } from './subject_values.js';
+export { parseSetupScope, formatSetupScope, type SetupScope } from './setup_scope.js';

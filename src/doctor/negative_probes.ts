@@ -1,0 +1,127 @@
+import { evaluatePolicy, parsePolicy, webIdentityRequest, type PolicyStatementJson } from '../policy/index.js';
+import type { ProbeKind } from '../issuer/index.js';
+import type { RoleChainRunner } from '../broker/index.js';
+import type { MintedToken } from '../broker/index.js';
+import { StsCallError } from '../aws/index.js';
+import type { ProbeResult } from './connection_test_result.js';
+import { correctedTrustStatement } from './corrected_trust_statement.js';
+import { diagnosisOf, type Diagnosis } from './diagnosis.js';
+import { webIdentityFacts, type WebIdentityFacts } from './web_identity_context.js';
+
+/** A probe token with what it claims to be, or why the probe does not apply. */
+export type MintedProbe = (MintedToken & { subject: string; audience: string }) | { skipped: string };
+
+/** The order probes run in: closest neighbour first. */
+export const PROBE_ORDER: readonly ProbeKind[] = ['sibling_component', 'sibling_deployment', 'other_tenant', 'wrong_audience'];
+
+const PROBE_LABELS: Record<ProbeKind, { short: string; who: string }> = {
+  sibling_component: { short: 'component', who: 'another component of the same deployment' },
+  sibling_deployment: { short: 'deployment', who: 'another deployment of the same tenant' },
+  other_tenant: { short: 'tenant', who: 'another tenant' },
+  wrong_audience: { short: 'audience', who: 'the right subject with a wrong audience' },
+};
+
+/**
+ * The session name of a probe: `rb-probe-<kind>-<jti>`, so a customer reading CloudTrail sees at once that
+ * rolebridge's doctor made the call, and which probe it was.
+ */
+export function probeSessionName(probe: ProbeKind, jti: string): string {
+  return `rb-probe-${PROBE_LABELS[probe].short}-${jti.replace(/^probe-/, '').replace(/[^\w+=,.@-]/g, '-')}`.slice(0, 64);
+}
+
+export interface ProbeDeps {
+  mintProbe(probe: ProbeKind): Promise<MintedProbe>;
+  runChain: RoleChainRunner;
+  region: string;
+  roleArn: string;
+  /** What the connection's own token showed: the identity the tightened statement keeps admitting. */
+  connectionFacts: WebIdentityFacts;
+  trustPolicy?: string | object;
+}
+
+/**
+ * After a successful exchange, presents tokens the role must refuse. Only the web-identity step runs: the
+ * first role is the one whose trust policy decides. A probe that gets in yields a `trust_too_broad`
+ * finding with the statement tightened to the connection's own subject and audience; the credentials it
+ * obtained are dropped at once.
+ */
+export async function runNegativeProbes(deps: ProbeDeps, kinds: readonly ProbeKind[] = PROBE_ORDER): Promise<ProbeResult[]> {
+  const results: ProbeResult[] = [];
+  for (const probe of kinds) results.push(await runProbe(deps, probe));
+  return results;
+}
+
+async function runProbe(deps: ProbeDeps, probe: ProbeKind): Promise<ProbeResult> {
+  const label = PROBE_LABELS[probe];
+  let minted: MintedProbe;
+  try {
+    minted = await deps.mintProbe(probe);
+  } catch (error) {
+    return { probe, status: 'inconclusive', detail: `The probe token could not be minted: ${error instanceof Error ? error.message : 'error'}.` };
+  }
+  if ('skipped' in minted) return { probe, status: 'skipped', detail: minted.skipped };
+  const sessionName = probeSessionName(probe, minted.jti);
+  const shown = { subject: minted.subject, audience: minted.audience, sessionName, jti: minted.jti };
+  try {
+    // The shortest session AWS grants: an accepted probe's credentials are never used.
+    await deps.runChain({ region: deps.region, roleArn: deps.roleArn, durationSeconds: 900, hops: [] }, { token: minted.token, sessionName });
+  } catch (error) {
+    if (!(error instanceof StsCallError)) throw error;
+    const { stsCode, stsMessage } = error.failure;
+    if (error.transient) {
+      return { probe, status: 'inconclusive', ...shown, stsCode, detail: `STS did not decide (${stsCode}: ${stsMessage}); run the test again.` };
+    }
+    return { probe, status: 'refused', ...shown, stsCode, detail: `Refused a token of ${label.who} (${stsCode}: ${stsMessage}).` };
+  }
+  return {
+    probe,
+    status: 'accepted',
+    ...shown,
+    detail: `ACCEPTED a token of ${label.who} (sub ${minted.subject}, aud ${minted.audience}): the role trusts more than this connection.`,
+    finding: trustTooBroad(deps, probe, minted),
+    severity: SAME_TENANT_PROBES.has(probe) ? 'warning' : 'error',
+  };
+}
+
+/**
+ * Probes a role may accept on purpose: a connection for a whole deployment or tenant (the seeds' "every
+ * component of a deployment" scope) admits its siblings. Another tenant or another audience never is.
+ */
+const SAME_TENANT_PROBES: ReadonlySet<ProbeKind> = new Set(['sibling_component', 'sibling_deployment']);
+
+function trustTooBroad(deps: ProbeDeps, probe: ProbeKind, minted: MintedToken & { subject: string; audience: string }): Diagnosis {
+  const facts = deps.connectionFacts;
+  const tightened: PolicyStatementJson = correctedTrustStatement(undefined, facts);
+  const probeFacts = webIdentityFacts({ claims: minted.claims, roleArn: deps.roleArn });
+  const allowing = allowingStatementPath(deps.trustPolicy, probeFacts);
+  const wrongAudience = probe === 'wrong_audience';
+  return diagnosisOf(
+    [
+      {
+        code: 'trust_too_broad',
+        cause: wrongAudience
+          ? `The role accepted a token whose audience is ${minted.audience}: neither the OIDC provider's audiences nor the trust policy pin the audience.`
+          : `The role accepted a token of ${PROBE_LABELS[probe].who} (sub ${minted.subject}): the trust policy's subject condition admits more than this connection's workloads.`,
+        setting: `role trust policy${allowing ? ` › ${allowing}` : ''} › Condition["${facts.keyPrefix}:${wrongAudience ? 'aud' : 'sub'}"]`,
+        actual: wrongAudience ? `admits aud ${minted.audience}` : `admits sub ${minted.subject}`,
+        expected: wrongAudience ? `StringEquals ${facts.audiences[0] ?? '?'}` : `StringEquals ${facts.subject ?? '?'}`,
+        fix: wrongAudience
+          ? `Pin ${facts.keyPrefix}:aud with StringEquals "${facts.audiences[0] ?? '?'}" and remove ${minted.audience} from the provider's audiences.`
+          : `Pin ${facts.keyPrefix}:sub with StringEquals "${facts.subject ?? '?'}" (or a StringLike pattern no wider than this deployment), as in the tightened statement.`,
+      },
+    ],
+    { basis: deps.trustPolicy === undefined ? 'inferred' : 'trust_policy', correctedStatement: tightened },
+  );
+}
+
+/** Which statement of the known policy let the probe in. */
+function allowingStatementPath(trustPolicy: string | object | undefined, facts: WebIdentityFacts): string | undefined {
+  if (trustPolicy === undefined) return undefined;
+  try {
+    const request = webIdentityRequest({ claims: facts.claims, issuer: facts.issuer, providerArn: facts.providerArn, roleArn: facts.roleArn });
+    const evaluation = evaluatePolicy(parsePolicy(trustPolicy), request);
+    return evaluation.statements.find((statement) => statement.applies && statement.effect === 'Allow')?.path;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,94 @@
+import { Authenticator } from '../access/index.js';
+import { createBrokerServices, type BrokerServicesOptions } from '../broker/index.js';
+import type { Config } from '../config/index.js';
+import { createConnectionService, type VerificationFailure, type VerifyRetryOptions } from '../connections/index.js';
+import { createDbAuthService } from '../db_auth/index.js';
+import { createConnectionDriftWatch, createDoctorService, diagnoseVerificationFailure, type DriftWatch } from '../doctor/index.js';
+import { DEFAULT_ROTATION_POLICY, Issuer } from '../issuer/index.js';
+import type { Logger, Metrics, ServerDeps } from '../server/index.js';
+import type { Store, WorkloadRecord } from '../store/index.js';
+
+export interface WiringOptions {
+  config: Config;
+  store: Store;
+  masterKey: Buffer;
+  logger: Logger;
+  metrics: Metrics;
+  now: () => number;
+  /** Where token signatures are made: a signing thread fed in batches (default) or inline (the bench compares both). */
+  issuerSigning?: 'worker' | 'inline';
+  /** Broker tuning: STS endpoint override (else the SDK reads AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL), cache, verification retries. */
+  broker?: Pick<BrokerServicesOptions, 'sts' | 'cache'> & { verifyRetry?: VerifyRetryOptions };
+}
+
+export interface WiredServices {
+  deps: ServerDeps;
+  /** The doctor's scheduled re-test of every connection, when an interval is configured (not started yet). */
+  driftWatch: DriftWatch | undefined;
+}
+
+/**
+ * The one place services are built and joined: the issuer signs the broker's tokens, the broker's chain
+ * runner serves verify-before-save and the doctor, the doctor explains a failed verification. Routes get
+ * these ready-made.
+ */
+export function wireServices(options: WiringOptions): WiredServices {
+  const { config, store, logger, metrics, now } = options;
+  const issuer = new Issuer({
+    store,
+    masterKey: options.masterKey,
+    issuerTemplate: () => config.issuerTemplate,
+    policy: {
+      ...DEFAULT_ROTATION_POLICY,
+      jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
+      rotationIntervalSeconds: config.keyRotationIntervalSeconds,
+    },
+    now,
+    registry: metrics.registry,
+    signing: options.issuerSigning ?? 'worker',
+    onBackgroundError: (error, what) => logger.error({ err: error }, `issuer: ${what} failed`),
+  });
+  const broker = createBrokerServices({
+    ...(options.broker?.sts ? { sts: options.broker.sts } : {}),
+    ...(options.broker?.cache ? { cache: options.broker.cache } : {}),
+    store,
+    issuer,
+    now,
+    registry: metrics.registry,
+    onBackgroundError: (error, what) => logger.error({ err: error }, `broker: ${what} failed`),
+  });
+  const connections = createConnectionService({
+    store,
+    tokenSource: broker.tokenSource,
+    runChain: broker.runChain,
+    now,
+    ...(options.broker?.verifyRetry ? { retry: options.broker.verifyRetry } : {}),
+    // The doctor explains a failed verify-before-save in the 422 itself.
+    diagnose: (failure: VerificationFailure<WorkloadRecord>) => diagnoseVerificationFailure(failure, now),
+  });
+  const doctorDeps = { store, issuer, runChain: broker.runChain, sts: broker.sts, now, registry: metrics.registry };
+  const deps: ServerDeps = {
+    config,
+    store,
+    issuer,
+    broker,
+    connections,
+    doctor: createDoctorService(doctorDeps),
+    dbAuth: createDbAuthService({ broker: broker.broker, now }),
+    auth: new Authenticator(store, now),
+    logger,
+    metrics,
+    readiness: [() => broker.readiness()],
+    now,
+  };
+  // The doctor re-tests every connection on a schedule, so a customer's edit to a trust policy is noticed.
+  const driftWatch =
+    config.driftWatchIntervalSeconds > 0
+      ? createConnectionDriftWatch({
+          ...doctorDeps,
+          intervalMs: config.driftWatchIntervalSeconds * 1000,
+          onError: (error, where) => logger.error({ err: error, ...where }, 'drift watch: a connection test failed to run'),
+        })
+      : undefined;
+  return { deps, driftWatch };
+}
