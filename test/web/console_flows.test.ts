@@ -172,6 +172,18 @@ describe('web console, driven in chromium', { timeout: 90_000 }, () => {
     await screenshot(page, 'tenant-keys');
   });
 
+  it('runs "Test connection" from the tenant page a tenant link opens', async () => {
+    await page.getByRole('link', { name: 'Tenants', exact: true }).first().click();
+    await page.getByRole('link', { name: 'acme', exact: true }).click();
+    await page.getByRole('button', { name: 'Rotate keys' }).waitFor();
+    await page.getByRole('button', { name: 'Add connection' }).waitFor();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByRole('heading', { name: /Test result: ok/ }).waitFor();
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/tenants/acme/connections/etl');
+    await page.getByRole('link', { name: 'Issuer and keys' }).click();
+    await page.getByRole('heading', { name: 'Signing keys' }).waitFor();
+  });
+
   it('reaches "Rotate keys" by keyboard with a visible focus ring', async () => {
     await page.locator('body').focus();
     let label = '';

@@ -1,7 +1,7 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { call } from '../api/client';
 import type { Connection, ConnectionTestRecord, ConnectionTestResult, Tenant } from '../api/types';
-import { Link } from '../router';
+import { Link, navigate, useLocationPath } from '../router';
 import { useCan } from '../session';
 import { formatTime } from '../ui/age';
 import { Empty, ErrorNote, Loading } from '../ui/states';
@@ -18,6 +18,9 @@ export function ConnectionScreen({ tenant, name }: { tenant: Tenant; name: strin
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
+  const path = useLocationPath();
+  const started = useRef(false);
+
   const test = async (): Promise<void> => {
     setBusy(true);
     setError(undefined);
@@ -30,6 +33,14 @@ export function ConnectionScreen({ tenant, name }: { tenant: Tenant; name: strin
       setBusy(false);
     }
   };
+
+  // "Test connection" in a list opens this page with ?run=test: run it once, and drop the parameter so a reload does not.
+  useEffect(() => {
+    if (started.current || !path.includes('run=test') || !can.operate) return;
+    started.current = true;
+    navigate(path.split('?')[0] as string, true);
+    void test();
+  });
 
   return (
     <section aria-labelledby="connection-heading">

@@ -31,12 +31,13 @@ export function ConnectionsScreen({ tenant }: { tenant: Tenant }): ReactNode {
               <th scope="col">Token config</th>
               <th scope="col">Hops</th>
               <th scope="col">Verified</th>
+              {can.operate ? <th scope="col">Doctor</th> : null}
             </tr>
           </thead>
           <tbody>
             {connections.data.connections.map((connection) => (
               <tr key={connection.name}>
-                <td>
+                <td id={`connection-${connection.name}`}>
                   <Link to={`${base}/${encodeURIComponent(connection.name)}`}>{connection.name}</Link>
                 </td>
                 <td>
@@ -46,6 +47,14 @@ export function ConnectionsScreen({ tenant }: { tenant: Tenant }): ReactNode {
                 <td>{connection.tokenConfig}</td>
                 <td>{connection.chain.length}</td>
                 <td>{connection.verified ? `yes, ${formatTime(connection.verifiedAt)}` : 'no'}</td>
+                {can.operate ? (
+                  <td>
+                    {/* Opens the connection and runs the doctor there, where the steps and any diagnosis show. */}
+                    <button type="button" className="secondary" aria-describedby={`connection-${connection.name}`} onClick={() => navigate(`${base}/${encodeURIComponent(connection.name)}?run=test`)}>
+                      Test connection
+                    </button>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

@@ -55,7 +55,13 @@ export function TenantScreen({ tenant, section, item }: { tenant: string; sectio
 function Section({ tenant, section, item }: { tenant: Tenant; section: string; item: string | undefined }): ReactNode {
   switch (section) {
     case 'overview':
-      return <KeysOverview tenant={tenant} />;
+      // The page a tenant link opens: its issuer and keys, and its connections (add and test them from here too).
+      return (
+        <>
+          <KeysOverview tenant={tenant} />
+          <ConnectionsScreen tenant={tenant} />
+        </>
+      );
     case 'token-configs':
       return <TokenConfigsScreen tenant={tenant} />;
     case 'workloads':
