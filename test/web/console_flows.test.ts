@@ -172,6 +172,23 @@ describe('web console, driven in chromium', { timeout: 90_000 }, () => {
     await screenshot(page, 'tenant-keys');
   });
 
+  it('revokes a key only after a confirmation that says what breaks, with the focus on Cancel', async () => {
+    const retired = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'retired', exact: true }) }).first();
+    const kid = (await retired.getByRole('cell').first().textContent())!.trim();
+    await retired.getByRole('button', { name: `Revoke ${kid}` }).click();
+    const confirmation = page.getByRole('alertdialog', { name: `Revoke key ${kid}?` });
+    expect(await confirmation.textContent()).toContain('stops verifying at AWS');
+    expect(await page.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''")).toBe('Cancel');
+    await expectAccessible('revoke confirmation');
+    await page.keyboard.press('Enter'); // Enter on the focused Cancel: nothing is revoked
+    await confirmation.waitFor({ state: 'detached' });
+    await retired.getByRole('button', { name: `Revoke ${kid}` }).click();
+    await confirmation.getByRole('button', { name: 'Revoke now' }).click();
+    await page.getByRole('row').filter({ hasText: kid }).getByRole('cell', { name: 'revoked', exact: true }).waitFor();
+    const jwks = (await (await fetch(`${issuer}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> };
+    expect(jwks.keys.map((key) => key.kid)).not.toContain(kid);
+  });
+
   it('runs "Test connection" from the tenant page a tenant link opens', async () => {
     await page.getByRole('link', { name: 'Tenants', exact: true }).first().click();
     await page.getByRole('link', { name: 'acme', exact: true }).click();

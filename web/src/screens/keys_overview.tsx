@@ -201,10 +201,10 @@ function RevokeConfirmation({ tenant, signingKey, onClose }: { tenant: Tenant; s
         </ul>
       </div>
       <ErrorNote error={error} />
-      <button type="button" className="danger" onClick={() => void revoke()} disabled={busy} autoFocus>
+      <button type="button" className="danger" onClick={() => void revoke()} disabled={busy}>
         Revoke now
       </button>{' '}
-      <button type="button" className="secondary" onClick={() => onClose(false)}>
+      <button type="button" className="secondary" onClick={() => onClose(false)} autoFocus>
         Cancel
       </button>
     </div>

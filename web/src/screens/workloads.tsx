@@ -168,10 +168,10 @@ function DisableConfirmation({ tenant, workload, onClose }: { tenant: Tenant; wo
         issued live until they expire). It cannot be enabled again; create a new workload to get a new secret.
       </p>
       <ErrorNote error={error} />
-      <button type="button" className="danger" onClick={() => void disable()} disabled={busy} autoFocus>
+      <button type="button" className="danger" onClick={() => void disable()} disabled={busy}>
         Disable now
       </button>{' '}
-      <button type="button" className="secondary" onClick={() => onClose(false)}>
+      <button type="button" className="secondary" onClick={() => onClose(false)} autoFocus>
         Cancel
       </button>
     </div>
