@@ -298,6 +298,15 @@ describe('web console, driven in chromium', { timeout: 90_000 }, () => {
     expect(credentials.status).toBe(401);
   });
 
+  it('shows the API\'s error code and message for a tenant that does not exist, and no stack', async () => {
+    watch.expect('GET', '/api/v1/tenants/nope', 404);
+    await page.goto(`${world.url}/tenants/nope`);
+    const error = page.getByRole('alert').filter({ hasText: 'tenant_not_found' });
+    await error.waitFor();
+    expect(await error.textContent()).not.toMatch(/\bat \w+ \(|\.ts:\d+/);
+    await expectAccessible('tenant not found');
+  });
+
   it('gives a viewer key read-only screens where the server says the role (/api/v1/me), else shows the API\'s 403', async () => {
     const viewer = await world.admin<{ token: string }>('POST', '/api/v1/api-keys', { name: 'auditor', role: 'viewer' });
     const paths = ((await (await fetch(`${world.url}/openapi.json`)).json()) as { paths: Record<string, unknown> }).paths;
