@@ -58,6 +58,7 @@ function CreateTokenConfig({ tenant, onCreated }: { tenant: Tenant; onCreated: (
   const [template, setTemplate] = useState('tenant:{tenant}:deployment:{deployment}:component:{component}');
   const [lifetime, setLifetime] = useState('300');
   const [claims, setClaims] = useState('');
+  const [tags, setTags] = useState('');
   const [error, setError] = useState<unknown>();
   const [created, setCreated] = useState('');
   const problem = subjectTemplateProblem(template);
@@ -70,6 +71,21 @@ function CreateTokenConfig({ tenant, onCreated }: { tenant: Tenant; onCreated: (
       else parsedClaims = value as Record<string, unknown>;
     } catch {
       claimsProblem = 'Claims are not valid JSON yet.';
+    }
+  }
+  // Session tags, one `Key=value` a line (values may use the placeholders); a trailing `*` marks a transitive key.
+  const tagLines = tags.split('\n').map((line) => line.trim()).filter(Boolean);
+  const badTag = tagLines.find((line) => !/^[\w+=,.@:/-]+\*?=.*$/.test(line));
+  const tagsProblem = badTag ? `“${badTag}” is not Key=value.` : '';
+  const principalTags: Record<string, string> = {};
+  const transitiveTagKeys: string[] = [];
+  if (!tagsProblem) {
+    for (const line of tagLines) {
+      const at = line.indexOf('=');
+      const rawKey = line.slice(0, at);
+      const key = rawKey.endsWith('*') ? rawKey.slice(0, -1) : rawKey;
+      principalTags[key] = line.slice(at + 1);
+      if (rawKey.endsWith('*')) transitiveTagKeys.push(key);
     }
   }
   const example = template
@@ -85,7 +101,14 @@ function CreateTokenConfig({ tenant, onCreated }: { tenant: Tenant; onCreated: (
     try {
       const config = await call<TokenConfig>('createTokenConfig', {
         params: { tenant: tenant.id },
-        body: { name, audience, subjectTemplate: template, lifetimeSeconds: Number(lifetime), ...(parsedClaims ? { claims: parsedClaims } : {}) },
+        body: {
+          name,
+          audience,
+          subjectTemplate: template,
+          lifetimeSeconds: Number(lifetime),
+          ...(parsedClaims ? { claims: parsedClaims } : {}),
+          ...(tagLines.length ? { sessionTags: { principalTags, ...(transitiveTagKeys.length ? { transitiveTagKeys } : {}) } } : {}),
+        },
       });
       setCreated(`Token config ${config.name} created.`);
       setName('');
@@ -126,8 +149,15 @@ function CreateTokenConfig({ tenant, onCreated }: { tenant: Tenant; onCreated: (
             {claimsProblem || 'Static claims every token carries, e.g. {"plan": "enterprise"}.'}
           </p>
         </div>
+        <label htmlFor="tc-tags">Session tags (optional)</label>
+        <div>
+          <textarea id="tc-tags" rows={3} value={tags} onChange={(event) => setTags(event.target.value)} aria-invalid={tagsProblem ? true : undefined} aria-describedby="tc-tags-hint" spellCheck={false} />
+          <p id="tc-tags-hint" className={tagsProblem ? 'hint invalid' : 'hint'}>
+            {tagsProblem || 'One Key=value a line, e.g. deployment={deployment}; end a key with * to make it transitive. The role’s trust policy then needs sts:TagSession.'}
+          </p>
+        </div>
         <div />
-        <button type="submit" disabled={Boolean(problem) || Boolean(claimsProblem) || !name}>
+        <button type="submit" disabled={Boolean(problem) || Boolean(claimsProblem) || Boolean(tagsProblem) || !name}>
           Create token config
         </button>
       </form>
