@@ -1,12 +1,14 @@
 import { AwsError } from './aws_error.js';
 import type { Caller } from './caller.js';
 import type { EmulatorState } from './emulator_state.js';
+import { attachedDocuments } from './iam/managed_policies.js';
 import { identityDecision } from './policy_decisions.js';
 
 /**
  * Whether `caller` may perform `action` on `resource` by its identity-based policies, as IAM decides
  * within one account: the account root may do everything; an IAM user by its inline policies; a
- * role session by its role's inline policies (and its session policy, when one was passed).
+ * role session by its role's inline and attached managed policies, capped by the role's permissions
+ * boundary and by its session policy, when one was passed.
  * Throws AccessDenied with AWS's text:
  *   `User: <arn> is not authorized to perform: <action> on resource: <resource>`
  * plus ` with an explicit deny` when a Deny statement matched (AWS-REFERENCE §7.2). AWS's newer
@@ -28,6 +30,13 @@ export function authorize(
     context: { 'aws:PrincipalArn': principalArn(caller), 'aws:PrincipalAccount': caller.accountId, ...context },
   };
   let decision = identityDecision(identityPolicies(state, caller), request);
+  // A permissions boundary caps what the identity policies grant: both must allow (an explicit deny in either wins).
+  const boundary = permissionsBoundary(state, caller);
+  if (decision !== 'ExplicitlyDenied' && boundary !== undefined) {
+    // A boundary whose policy is gone allows nothing.
+    const capped = boundary.length === 0 ? 'ImplicitlyDenied' : identityDecision(boundary, request);
+    if (capped !== 'Allowed') decision = capped;
+  }
   if (decision === 'Allowed' && caller.kind === 'session' && caller.session.sessionPolicy !== undefined) {
     decision = identityDecision([caller.session.sessionPolicy], request);
   }
@@ -52,11 +61,21 @@ function identityPolicies(state: EmulatorState, caller: Caller): string[] {
   if (account === undefined) return [];
   if (caller.kind === 'user') {
     const user = account.users[caller.user.name.toLowerCase()];
-    return user === undefined ? [] : Object.values(user.inlinePolicies);
+    return user === undefined ? [] : [...Object.values(user.inlinePolicies), ...attachedDocuments(state, caller.accountId, user.attachedPolicyArns)];
   }
   if (caller.kind === 'session') {
     const role = account.roles[caller.session.roleName.toLowerCase()];
-    return role === undefined ? [] : Object.values(role.inlinePolicies);
+    if (role === undefined) return [];
+    // Attached managed policies (AWS managed or the account's own) count like inline ones.
+    return [...Object.values(role.inlinePolicies), ...attachedDocuments(state, caller.accountId, role.attachedPolicyArns)];
   }
   return [];
+}
+
+/** The boundary's document (empty when its policy no longer exists), or undefined without a boundary. */
+function permissionsBoundary(state: EmulatorState, caller: Caller): string[] | undefined {
+  if (caller.kind !== 'session') return undefined;
+  const role = state.accounts[caller.accountId]?.roles[caller.session.roleName.toLowerCase()];
+  if (role?.permissionsBoundaryArn === undefined) return undefined;
+  return attachedDocuments(state, caller.accountId, [role.permissionsBoundaryArn]);
 }

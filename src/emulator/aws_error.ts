@@ -23,6 +23,8 @@ export interface ConstraintViolation {
   member: string;
   /** `satisfy regular expression pattern: …`, `have length less than or equal to 64`, `not be null`, … */
   rule: string;
+  /** IAM leaves the value out (`Value at 'url' failed …`); STS echoes it. Default: echoed. */
+  echo?: boolean;
 }
 
 /** `ValidationError` with AWS's "N validation error(s) detected: …" message. */
@@ -30,7 +32,7 @@ export function validationError(violations: readonly ConstraintViolation[]): Aws
   const count = violations.length;
   const items = violations.map(
     (v) =>
-      `Value ${v.value === null ? 'null' : `'${v.value}'`} at '${v.member}' failed to satisfy constraint: Member must ${v.rule}`,
+      `Value ${v.echo === false ? '' : `${v.value === null ? 'null' : `'${v.value}'`} `}at '${v.member}' failed to satisfy constraint: Member must ${v.rule}`,
   );
   return new AwsError(
     'ValidationError',

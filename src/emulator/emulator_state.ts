@@ -30,6 +30,46 @@ export interface RoleRecord {
   createDate: string;
   /** Inline policies by name (documents kept as sent). */
   inlinePolicies: Record<string, string>;
+  /** ARNs of attached managed policies (AWS managed or the account's own), in attachment order. */
+  attachedPolicyArns?: string[];
+  /** ARN of the managed policy set as permissions boundary. */
+  permissionsBoundaryArn?: string;
+  /** When and where a session for the role was last issued (GetRole's RoleLastUsed). */
+  lastUsed?: { date: string; region: string };
+}
+
+export interface PolicyVersionRecord {
+  versionId: string;
+  document: string;
+  createDate: string;
+}
+
+/** A customer managed policy (`arn:aws:iam::<account>:policy/<path><name>`). */
+export interface ManagedPolicyRecord {
+  name: string;
+  path: string;
+  policyId: string;
+  arn: string;
+  description?: string;
+  defaultVersionId: string;
+  /** Oldest first; IAM keeps at most five. */
+  versions: PolicyVersionRecord[];
+  /** Number the next version gets (`v<n>`); versions are never renumbered. */
+  nextVersion: number;
+  tags: Tag[];
+  createDate: string;
+  updateDate: string;
+}
+
+export interface InstanceProfileRecord {
+  name: string;
+  path: string;
+  instanceProfileId: string;
+  arn: string;
+  /** Lower-case names of the roles in the profile (IAM allows one). */
+  roleNames: string[];
+  tags: Tag[];
+  createDate: string;
 }
 
 export interface UserRecord {
@@ -40,6 +80,8 @@ export interface UserRecord {
   tags: Tag[];
   createDate: string;
   inlinePolicies: Record<string, string>;
+  /** ARNs of attached managed policies. */
+  attachedPolicyArns?: string[];
 }
 
 export interface AccessKeyRecord {
@@ -88,6 +130,10 @@ export interface AccountRecord {
   oidcProviders: Record<string, OidcProviderRecord>;
   roles: Record<string, RoleRecord>;
   users: Record<string, UserRecord>;
+  /** Customer managed policies by ARN (absent in state files written before they existed). */
+  managedPolicies?: Record<string, ManagedPolicyRecord>;
+  /** Instance profiles by lower-case name. */
+  instanceProfiles?: Record<string, InstanceProfileRecord>;
 }
 
 export interface EmulatorState {
@@ -120,6 +166,8 @@ export function withKeyedRecords(state: EmulatorState): EmulatorState {
     account.oidcProviders = keyedRecords(account.oidcProviders);
     account.roles = keyedRecords(account.roles);
     account.users = keyedRecords(account.users);
+    account.managedPolicies = keyedRecords(account.managedPolicies);
+    account.instanceProfiles = keyedRecords(account.instanceProfiles);
     for (const holder of [...Object.values(account.roles), ...Object.values(account.users)]) holder.inlinePolicies = keyedRecords(holder.inlinePolicies);
   }
   return state;
@@ -138,6 +186,8 @@ export function ensureAccount(state: EmulatorState, seed: AccountSeed, now: Date
     oidcProviders: keyedRecords(),
     roles: keyedRecords(),
     users: keyedRecords(),
+    managedPolicies: keyedRecords(),
+    instanceProfiles: keyedRecords(),
   });
   state.accessKeys[seed.accessKeyId] = {
     accessKeyId: seed.accessKeyId,

@@ -23,5 +23,9 @@ export const generateIdentifiers = {
   sessionToken: (): string => `IQoJb3JpZ2luX2VjE${randomBytes(96).toString('base64')}`,
   roleId: (): string => `AROA${upperAlnum(17)}`,
   userId: (): string => `AIDA${upperAlnum(17)}`,
+  /** Managed policy id: `ANPA` + 17 characters. */
+  policyId: (): string => `ANPA${upperAlnum(17)}`,
+  /** Instance profile id: `AIPA` + 17 characters. */
+  instanceProfileId: (): string => `AIPA${upperAlnum(17)}`,
   requestId: (): string => randomUUID(),
 };

@@ -38,3 +38,15 @@ export function identityDecision(policies: readonly string[], request: Authoriza
   }
   return allowed ? 'Allowed' : 'ImplicitlyDenied';
 }
+
+/**
+ * A decision with the statements that made it, by index in the document (Allow statements for an
+ * allow, Deny statements for an explicit deny, none for an implicit deny): SimulatePrincipalPolicy's
+ * MatchedStatements.
+ */
+export function decisionWithStatements(document: string, request: AuthorizationRequest): { decision: Decision; matched: number[] } {
+  const evaluation = evaluatePolicy(parseStored(document), request);
+  const effect = evaluation.decision === 'Allowed' ? 'Allow' : evaluation.decision === 'ExplicitlyDenied' ? 'Deny' : undefined;
+  const matched = effect === undefined ? [] : evaluation.statements.filter((s) => s.applies && s.effect === effect).map((s) => s.index);
+  return { decision: evaluation.decision, matched };
+}

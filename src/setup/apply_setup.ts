@@ -1,5 +1,6 @@
 import {
   AddClientIDToOpenIDConnectProviderCommand,
+  AttachRolePolicyCommand,
   CreateOpenIDConnectProviderCommand,
   CreateRoleCommand,
   PutRolePolicyCommand,
@@ -62,6 +63,9 @@ async function send(iam: IAMClient, call: SetupCallInput, target: string, operat
         return;
       case 'PutRolePolicy':
         await iam.send(new PutRolePolicyCommand(call.input));
+        return;
+      case 'AttachRolePolicy':
+        await iam.send(new AttachRolePolicyCommand(call.input));
         return;
     }
   } catch (error) {

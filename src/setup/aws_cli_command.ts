@@ -37,6 +37,8 @@ export function awsCliCommand(call: SetupCallInput): string {
         '--policy-document',
         call.input.PolicyDocument,
       ]);
+    case 'AttachRolePolicy':
+      return command('attach-role-policy', ['--role-name', call.input.RoleName, '--policy-arn', call.input.PolicyArn]);
   }
 }
 

@@ -12,5 +12,6 @@ export { describeSetupPlan } from './describe_setup_plan.js';
 export { chainTrustStatement, hasPlannedChanges, planSetup, PERMISSION_POLICY_NAME, type AccountState, type DesiredSetup } from './plan_setup.js';
 export { mergeTrustStatement, ROLEBRIDGE_SID_PREFIX } from './merge_trust_statement.js';
 export { permissionPolicyForTemplates } from './permission_policy_for_templates.js';
+export { managedPolicyArn } from './managed_policy_arns.js';
 export { MissingAwsPermissionsError, AwsSetupCallError, type PermissionNeed } from './setup_errors.js';
 export type { SetupChange, ChangeStatus, SetupOperation } from './setup_change.js';

@@ -19,6 +19,8 @@ export interface DesiredSetup {
   trustStatement: PolicyStatementJson;
   /** Permissions from the chosen templates; they go on the role the workload ends up in. */
   permissionPolicy?: PolicyJson;
+  /** Managed policies (AWS managed or the account's own) attached to that same role. */
+  managedPolicyArns?: string[];
   /** A second hop: the first role assumes this one (with ExternalId) and the workload ends there. */
   chain?: { roleArn: string; externalId?: string };
 }
@@ -29,6 +31,8 @@ export interface RoleState {
   trustPolicy: PolicyJson;
   /** Inline policies by name. */
   inlinePolicies: Record<string, PolicyJson>;
+  /** ARNs of attached managed policies; read only when the set-up attaches some. */
+  attachedPolicyArns?: string[];
 }
 
 export interface AccountState {
@@ -49,6 +53,7 @@ export function planSetup(desired: DesiredSetup, state: AccountState): SetupChan
   const roleArn = state.role?.arn ?? `arn:aws:iam::${desired.accountId}:role/${desired.roleName}`;
   if (desired.chain === undefined) {
     if (desired.permissionPolicy) changes.push(permissionChange(desired.roleName, roleArn, state.role, desired.permissionPolicy));
+    changes.push(...attachChanges(desired.roleName, roleArn, state.role, desired.managedPolicyArns));
     return changes;
   }
   changes.push(permissionChange(desired.roleName, roleArn, state.role, chainAssumePolicy(desired.chain.roleArn)));
@@ -57,8 +62,19 @@ export function planSetup(desired: DesiredSetup, state: AccountState): SetupChan
     const chainName = roleNameOf(desired.chain.roleArn);
     changes.push(roleTrustChange({ ...desired, roleName: chainName, trustStatement: chainTrustStatement(roleArn, desired.chain.externalId) }, chainRole));
     if (desired.permissionPolicy) changes.push(permissionChange(chainName, desired.chain.roleArn, chainRole, desired.permissionPolicy));
+    changes.push(...attachChanges(chainName, desired.chain.roleArn, chainRole, desired.managedPolicyArns));
   }
   return changes;
+}
+
+/** One AttachRolePolicy per managed policy; already attached ones are `unchanged`, others stay attached. */
+function attachChanges(roleName: string, roleArn: string, role: RoleState | undefined, policyArns: readonly string[] | undefined): SetupChange[] {
+  return (policyArns ?? []).map((policyArn) => {
+    const call: SetupCallInput = { operation: 'AttachRolePolicy', input: { RoleName: roleName, PolicyArn: policyArn } };
+    const attached = role?.attachedPolicyArns?.includes(policyArn) ?? false;
+    const summary = attached ? `Managed policy ${policyArn} is already attached to ${roleName}` : `Attach the managed policy ${policyArn} to ${roleName}`;
+    return { ...change(roleArn, summary, call), status: attached ? 'unchanged' : 'planned' };
+  });
 }
 
 /** Whether the plan has anything to do. */

@@ -4,6 +4,7 @@ import type { PermissionParameters, PolicyStatementJson } from '../policy/index.
 import { awsErrorCode, awsErrorMessage } from './aws_error_code.js';
 import type { AwsSetupClients } from './aws_setup_clients.js';
 import { issuerThumbprint } from './issuer_thumbprint.js';
+import { checkManagedPoliciesExist, managedPolicyArn } from './managed_policy_arns.js';
 import { checkPermissions, permissionNeeds, type CallerIdentity, type PermissionCheck } from './check_permissions.js';
 import { permissionPolicyForTemplates } from './permission_policy_for_templates.js';
 import { planSetup, type DesiredSetup } from './plan_setup.js';
@@ -22,6 +23,8 @@ export interface SetupRequest {
   permissions: readonly string[];
   /** Template parameters (bucket, resultsBucket, dbResourceId, …); account and region are filled in. */
   parameters: PermissionParameters;
+  /** Managed policies to attach: AWS managed names (`AmazonS3ReadOnlyAccess`) or policy ARNs. */
+  managedPolicies?: readonly string[];
   chain?: { roleArn: string; externalId?: string };
   region: string;
 }
@@ -46,6 +49,7 @@ export async function prepareSetup(api: RolebridgeApiClient, aws: AwsSetupClient
   const tokenConfig = await api.getTokenConfig(request.tenant, request.tokenConfig);
   const trust = await api.getTrustPolicy(request.tenant, { tokenConfig: request.tokenConfig, scope: formatSetupScope(request.scope), accountId: caller.account });
   const permissionPolicy = permissionPolicyForTemplates(request.permissions, { region: request.region, accountId: caller.account, ...request.parameters });
+  const managedPolicyArns = [...new Set((request.managedPolicies ?? []).map(managedPolicyArn))];
   const desired: DesiredSetup = {
     accountId: caller.account,
     issuerUrl: tenant.issuer,
@@ -53,6 +57,7 @@ export async function prepareSetup(api: RolebridgeApiClient, aws: AwsSetupClient
     roleName: request.roleName,
     trustStatement: trust.policy.Statement[0] as unknown as PolicyStatementJson,
     ...(permissionPolicy === undefined ? {} : { permissionPolicy }),
+    ...(managedPolicyArns.length === 0 ? {} : { managedPolicyArns }),
     ...(request.chain === undefined ? {} : { chain: request.chain }),
   };
   const reading = await readAccountState(aws.iam, {
@@ -60,7 +65,9 @@ export async function prepareSetup(api: RolebridgeApiClient, aws: AwsSetupClient
     issuerUrl: tenant.issuer,
     roleName: request.roleName,
     ...(request.chain === undefined ? {} : { chainRoleArn: request.chain.roleArn }),
+    readAttachedPolicies: managedPolicyArns.length > 0,
   });
+  await checkManagedPoliciesExist(aws.iam, managedPolicyArns, reading.denied);
   if (reading.state.provider === undefined) {
     const thumbprint = await issuerThumbprint(tenant.issuer);
     if (thumbprint !== undefined) desired.thumbprints = [thumbprint];

@@ -1,4 +1,10 @@
-import { GetOpenIDConnectProviderCommand, GetRoleCommand, GetRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import {
+  GetOpenIDConnectProviderCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
 import { oidcProviderArn, type PolicyJson } from '../policy/index.js';
 import { awsErrorCode, awsErrorMessage, deniedNeed, isAccessDenied } from './aws_error_code.js';
 import { parseTrustPolicy } from './merge_trust_statement.js';
@@ -17,6 +23,8 @@ export interface ReadAccountStateInput {
   roleName: string;
   /** Read too when it is in this account. */
   chainRoleArn?: string;
+  /** Whether to read the roles' attached managed policies (only when the set-up attaches some). */
+  readAttachedPolicies?: boolean;
 }
 
 /**
@@ -34,18 +42,25 @@ export async function readAccountState(iam: IAMClient, input: ReadAccountStateIn
     return { arn: providerArn, clientIds: answer.ClientIDList ?? [] };
   });
   if (provider) state.provider = provider;
-  const role = await readRole(iam, input.accountId, input.roleName, denied);
+  const attached = input.readAttachedPolicies ?? false;
+  const role = await readRole(iam, input.accountId, input.roleName, denied, attached);
   if (role) state.role = role;
   if (input.chainRoleArn !== undefined && input.chainRoleArn.split(':')[4] === input.accountId) {
-    const chainRole = await readRole(iam, input.accountId, roleNameOf(input.chainRoleArn), denied);
+    const chainRole = await readRole(iam, input.accountId, roleNameOf(input.chainRoleArn), denied, attached);
     if (chainRole) state.chainRole = chainRole;
   }
   return { state, denied };
 }
 
-async function readRole(iam: IAMClient, accountId: string, roleName: string, denied: PermissionNeed[]): Promise<RoleState | undefined> {
+async function readRole(
+  iam: IAMClient,
+  accountId: string,
+  roleName: string,
+  denied: PermissionNeed[],
+  readAttached: boolean,
+): Promise<RoleState | undefined> {
   const roleArn = `arn:aws:iam::${accountId}:role/${roleName}`;
-  const role = await readOrDenied(denied, { action: 'iam:GetRole', resource: roleArn }, async () => {
+  const role = await readOrDenied(denied, { action: 'iam:GetRole', resource: roleArn }, async (): Promise<RoleState> => {
     const answer = await iam.send(new GetRoleCommand({ RoleName: roleName }));
     const document = answer.Role?.AssumeRolePolicyDocument ?? '';
     return {
@@ -62,6 +77,19 @@ async function readRole(iam: IAMClient, accountId: string, roleName: string, den
     return JSON.parse(decodeURIComponent(answer.PolicyDocument ?? '{}')) as PolicyJson;
   });
   if (permissions) role.inlinePolicies[PERMISSION_POLICY_NAME] = permissions;
+  if (readAttached) {
+    const attached = await readOrDenied(denied, { action: 'iam:ListAttachedRolePolicies', resource: role.arn }, async () => {
+      const arns: string[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role.name, ...(marker === undefined ? {} : { Marker: marker }) }));
+        arns.push(...(page.AttachedPolicies ?? []).map((policy) => policy.PolicyArn ?? ''));
+        marker = page.IsTruncated ? page.Marker : undefined;
+      } while (marker !== undefined);
+      return arns;
+    });
+    if (attached) role.attachedPolicyArns = attached;
+  }
   return role;
 }
 

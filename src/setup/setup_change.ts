@@ -6,7 +6,8 @@ export type SetupOperation =
   | 'AddClientIDToOpenIDConnectProvider'
   | 'CreateRole'
   | 'UpdateAssumeRolePolicy'
-  | 'PutRolePolicy';
+  | 'PutRolePolicy'
+  | 'AttachRolePolicy';
 
 /** `planned` before applying; after: `applied`, `unchanged` (nothing to do) or `skipped` (refused or not reached). */
 export type ChangeStatus = 'planned' | 'applied' | 'unchanged' | 'skipped';
@@ -17,7 +18,8 @@ export type SetupCallInput =
   | { operation: 'AddClientIDToOpenIDConnectProvider'; input: { OpenIDConnectProviderArn: string; ClientID: string } }
   | { operation: 'CreateRole'; input: { RoleName: string; AssumeRolePolicyDocument: string; Description?: string } }
   | { operation: 'UpdateAssumeRolePolicy'; input: { RoleName: string; PolicyDocument: string } }
-  | { operation: 'PutRolePolicy'; input: { RoleName: string; PolicyName: string; PolicyDocument: string } };
+  | { operation: 'PutRolePolicy'; input: { RoleName: string; PolicyName: string; PolicyDocument: string } }
+  | { operation: 'AttachRolePolicy'; input: { RoleName: string; PolicyArn: string } };
 
 /** One step of the plan: what it does, to what, the exact API call and the equivalent AWS CLI command. */
 export interface SetupChange {

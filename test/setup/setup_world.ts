@@ -103,7 +103,8 @@ export async function startSetupWorld(): Promise<SetupWorld> {
         execFile(
           process.execPath,
           ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'setup', 'aws', '--server', server.url, ...args],
-          { cwd: REPO, env: runEnv, timeout: 60_000 },
+          // A bound for a hung run only; a loaded machine (two cores, many suites) can need minutes per run.
+          { cwd: REPO, env: runEnv, timeout: 300_000 },
           (error, stdout, stderr) => {
             const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
             done({ code, stdout, stderr });

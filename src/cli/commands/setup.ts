@@ -9,6 +9,7 @@ import {
   createAwsSetupClients,
   describeSetupPlan,
   hasPlannedChanges,
+  managedPolicyArn,
   permissionPolicyForTemplates,
   prepareSetup,
   PERMISSION_POLICY_NAME,
@@ -38,6 +39,7 @@ interface SetupFlags {
   component?: string;
   tenantWide?: boolean;
   permissions?: string;
+  managedPolicy: string[];
   param: string[];
   chainRoleArn?: string;
   externalId?: string;
@@ -63,6 +65,8 @@ interface SetupInputs {
   roleName: string;
   scope: SetupScope;
   permissions: string[];
+  /** AWS managed policy names or managed policy ARNs to attach. */
+  managedPolicies: string[];
   parameters: PermissionParameters;
   chain?: { roleArn: string; externalId?: string };
   connection: string;
@@ -91,6 +95,12 @@ export function registerSetupCommand(program: Command): void {
     .option('--component <c>', 'scope: one component of --deployment')
     .option('--tenant-wide', 'scope: trust every workload of the tenant')
     .option('--permissions <list>', `comma-separated permission templates: ${PERMISSION_TEMPLATES.join(', ')}`)
+    .option(
+      '--managed-policy <name>',
+      'an AWS managed policy to attach to the role (AmazonS3ReadOnlyAccess, ReadOnlyAccess, …) or a managed policy ARN; repeatable, or comma-separated',
+      collect,
+      [],
+    )
     .option('--param <key=value>', 'a permission-template parameter (bucket, resultsBucket, dbResourceId, dbUser, clusterIdentifier, …); repeatable', collect, [])
     .option('--chain-role-arn <arn>', 'a second role the first one assumes (role chaining)')
     .option('--external-id <id>', 'ExternalId the chained role requires')
@@ -128,6 +138,7 @@ async function runSetup(flags: SetupFlags): Promise<void> {
     scope: inputs.scope,
     roleName: inputs.roleName,
     permissions: inputs.permissions,
+    managedPolicies: inputs.managedPolicies,
     parameters: inputs.parameters,
     region: inputs.region,
     ...(inputs.chain === undefined ? {} : { chain: inputs.chain }),
@@ -146,6 +157,10 @@ async function runSetup(flags: SetupFlags): Promise<void> {
   }
 
   if (flags.output !== undefined) {
+    // The generated code carries the trust and inline policies only: say what else the plan attaches.
+    for (const change of prepared.changes.filter((c) => c.action === 'AttachRolePolicy')) {
+      say(style.yellow(`Not in the generated code, attach it yourself: ${change.cliCommand}`));
+    }
     process.stdout.write(renderAsCode(flags.output, inputs, prepared));
     return;
   }
@@ -274,6 +289,7 @@ async function resolveInputs(flags: SetupFlags, output: Writable): Promise<Setup
   }
   // Checked before a set-up code is spent on the run.
   if (flags.roleName !== undefined) checkRoleName(flags.roleName);
+  for (const policy of flags.managedPolicy.flatMap(splitList)) managedPolicyArn(policy);
   const serverUrl = server ?? (await ask('rolebridge server URL', 'http://127.0.0.1:8080'));
   let session: SetupSession | undefined;
   if (setupCode !== undefined) {
@@ -298,6 +314,7 @@ async function resolveInputs(flags: SetupFlags, output: Writable): Promise<Setup
     roleName: flags.roleName ?? (await ask('IAM role name', `rolebridge-${tenant}`)),
     scope: scope ?? (await askScope(output)),
     permissions: flags.permissions !== undefined ? splitList(flags.permissions) : interactive() ? await askPermissions(output) : [],
+    managedPolicies: flags.managedPolicy.flatMap(splitList),
     parameters: {},
     connection: flags.connection ?? '',
     region: flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',

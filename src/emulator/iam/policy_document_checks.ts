@@ -1,6 +1,7 @@
 import { PolicyParseError, type PolicyDocument, type PolicyStatement, parseArn, parsePolicy } from '../../policy/index.js';
-import { ConstraintChecker, PATTERNS } from '../constraints.js';
+import { PATTERNS } from '../constraints.js';
 import type { EmulatorState } from '../emulator_state.js';
+import { iamChecker } from './iam_checker.js';
 import { iamErrors } from './iam_errors.js';
 import { isLoopbackHost } from './provider_url.js';
 
@@ -78,8 +79,28 @@ function checkAwsPrincipalsExist(statement: PolicyStatement, state: EmulatorStat
   }
 }
 
+/**
+ * Actions a trust policy may name: STS's role-assumption family and what goes with it (tags, source
+ * identity, context), or wildcards over it. Anything else is refused with AWS's recorded text
+ * "AssumeRole policy may only specify STS AssumeRole actions." (LocalStack's test_iam_roles).
+ */
+const TRUST_ACTIONS = ['sts:assumerole', 'sts:assumerolewithsaml', 'sts:assumerolewithwebidentity', 'sts:tagsession', 'sts:setsourceidentity', 'sts:setcontext'];
+
+function isTrustAction(action: string): boolean {
+  const lower = action.toLowerCase();
+  if (!lower.includes('*') && !lower.includes('?')) return TRUST_ACTIONS.includes(lower);
+  const pattern = new RegExp(`^${lower.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return TRUST_ACTIONS.some((known) => pattern.test(known));
+}
+
+function checkTrustActions(statement: PolicyStatement): void {
+  for (const action of statement.action ?? []) {
+    if (!isTrustAction(action)) throw iamErrors.malformedPolicy('AssumeRole policy may only specify STS AssumeRole actions.');
+  }
+}
+
 export function checkTrustPolicy(document: string | undefined, state?: EmulatorState): void {
-  new ConstraintChecker()
+  iamChecker()
     .string(document, { member: 'assumeRolePolicyDocument', required: true, min: 1, max: 131072, pattern: PATTERNS.policyDocument })
     .throwIfAny();
   const policy = parseForIam(document!);
@@ -90,6 +111,7 @@ export function checkTrustPolicy(document: string | undefined, state?: EmulatorS
     if (statement.principal === undefined && statement.notPrincipal === undefined) {
       throw iamErrors.malformedPolicy('Missing required field Principal');
     }
+    checkTrustActions(statement);
     checkFederatedPrincipals(statement);
     checkConditionKeys(statement);
     if (state !== undefined) checkAwsPrincipalsExist(statement, state);
@@ -98,7 +120,7 @@ export function checkTrustPolicy(document: string | undefined, state?: EmulatorS
 }
 
 export function checkPermissionPolicy(document: string | undefined): PolicyDocument {
-  new ConstraintChecker()
+  iamChecker()
     .string(document, { member: 'policyDocument', required: true, min: 1, max: 131072, pattern: PATTERNS.policyDocument })
     .throwIfAny();
   const policy = parseForIam(document!);

@@ -1,3 +1,4 @@
+import { AwsError } from '../aws_error.js';
 import { iamErrors } from './iam_errors.js';
 
 /**
@@ -15,7 +16,8 @@ export function validateProviderUrl(url: string): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw iamErrors.invalidInput(`Invalid Url: ${url} is not a URL.`);
+    // Recorded from AWS for a URL without a scheme (`example.org`, LocalStack's test_iam_oidc).
+    throw new AwsError('ValidationError', 400, 'Invalid Open ID Connect Provider URL');
   }
   const loopbackHttp = parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname);
   if (parsed.protocol !== 'https:' && !loopbackHttp) {

@@ -1,12 +1,16 @@
 import { AwsError } from '../aws_error.js';
-import { ConstraintChecker, PATTERNS } from '../constraints.js';
+import { PATTERNS } from '../constraints.js';
 import type { ActionContext, ActionHandler } from '../emulator_service.js';
 import { keyedRecords, type UserRecord } from '../emulator_state.js';
 import { generateIdentifiers } from '../generate_identifiers.js';
 import type { XmlValue } from '../xml_response.js';
 import { accountOf, tagsParam } from './account_of.js';
+import { iamChecker } from './iam_checker.js';
 import { iamErrors } from './iam_errors.js';
 import { checkInlinePolicySize, checkPermissionPolicy } from './policy_document_checks.js';
+import { checkTags } from './iam_tags.js';
+import { findManagedPolicy, looksLikeArn } from './managed_policies.js';
+import { paginate } from './pagination.js';
 import { encodedDocument } from './role_actions.js';
 
 /**
@@ -19,7 +23,7 @@ function userArn(accountId: string, path: string, name: string): string {
 
 function userNameParam(context: ActionContext, required: boolean): string | undefined {
   const name = context.params.get('UserName');
-  new ConstraintChecker()
+  iamChecker()
     .string(name, { member: 'userName', required, min: 1, max: 64, pattern: PATTERNS.userName })
     .throwIfAny();
   return name;
@@ -41,26 +45,37 @@ function existingUser(context: ActionContext, action: string, required = true): 
   return user;
 }
 
+/** Tags are part of the answer when the user has some (CreateUser, GetUser), as with AWS. */
 function userXml(user: UserRecord): XmlValue {
-  return { Path: user.path, UserName: user.name, UserId: user.userId, Arn: user.arn, CreateDate: new Date(user.createDate) };
+  return {
+    Path: user.path,
+    UserName: user.name,
+    UserId: user.userId,
+    Arn: user.arn,
+    CreateDate: new Date(user.createDate),
+    Tags: user.tags.length > 0 ? user.tags : undefined,
+  };
 }
 
 const createUser: ActionHandler = (context) => {
   const name = userNameParam(context, true)!;
   const path = context.params.get('Path') ?? '/';
-  new ConstraintChecker().string(path, { member: 'path', min: 1, max: 512, pattern: PATTERNS.path }).throwIfAny();
+  iamChecker().string(path, { member: 'path', min: 1, max: 512, pattern: PATTERNS.path }).throwIfAny();
   const account = accountOf(context);
   const arn = userArn(account.accountId, path, name);
   context.authorize('iam:CreateUser', arn);
+  const tags = tagsParam(context);
+  checkTags(tags);
   if (account.users[name.toLowerCase()] !== undefined) throw iamErrors.userExists(name);
   const user: UserRecord = {
     name,
     path,
     userId: generateIdentifiers.userId(),
     arn,
-    tags: tagsParam(context),
+    tags,
     createDate: new Date(context.now).toISOString(),
     inlinePolicies: keyedRecords(),
+    attachedPolicyArns: [],
   };
   account.users[name.toLowerCase()] = user;
   context.markChanged();
@@ -78,6 +93,7 @@ function keysOf(context: ActionContext, user: UserRecord) {
 const deleteUser: ActionHandler = (context) => {
   const user = existingUser(context, 'iam:DeleteUser');
   if (keysOf(context, user).length > 0) throw iamErrors.deleteConflict('access keys');
+  if ((user.attachedPolicyArns ?? []).length > 0) throw new AwsError('DeleteConflict', 409, 'Cannot delete entity, must detach all policies first.');
   if (Object.keys(user.inlinePolicies).length > 0) throw iamErrors.deleteConflict('policies');
   delete accountOf(context).users[user.name.toLowerCase()];
   context.markChanged();
@@ -86,7 +102,7 @@ const deleteUser: ActionHandler = (context) => {
 
 function policyName(context: ActionContext): string {
   const name = context.params.get('PolicyName');
-  new ConstraintChecker().string(name, { member: 'policyName', required: true, min: 1, max: 128, pattern: PATTERNS.policyName }).throwIfAny();
+  iamChecker().string(name, { member: 'policyName', required: true, min: 1, max: 128, pattern: PATTERNS.policyName }).throwIfAny();
   return name!;
 }
 
@@ -111,7 +127,8 @@ const getUserPolicy: ActionHandler = (context) => {
 
 const listUserPolicies: ActionHandler = (context) => {
   const user = existingUser(context, 'iam:ListUserPolicies');
-  return { PolicyNames: Object.keys(user.inlinePolicies).sort(), IsTruncated: false };
+  const page = paginate(context, Object.keys(user.inlinePolicies).sort());
+  return { PolicyNames: page.items, IsTruncated: page.IsTruncated, Marker: page.Marker };
 };
 
 const deleteUserPolicy: ActionHandler = (context) => {
@@ -153,7 +170,7 @@ const createAccessKey: ActionHandler = (context) => {
 const deleteAccessKey: ActionHandler = (context) => {
   const user = existingUser(context, 'iam:DeleteAccessKey', false);
   const id = context.params.get('AccessKeyId');
-  new ConstraintChecker().string(id, { member: 'accessKeyId', required: true, min: 16, max: 128 }).throwIfAny();
+  iamChecker().string(id, { member: 'accessKeyId', required: true, min: 16, max: 128 }).throwIfAny();
   if (!keysOf(context, user).some((key) => key.accessKeyId === id)) throw iamErrors.noSuchAccessKey(id!);
   delete context.state.accessKeys[id!];
   context.markChanged();
@@ -173,7 +190,49 @@ const listAccessKeys: ActionHandler = (context) => {
   };
 };
 
+const attachUserPolicy: ActionHandler = (context) => {
+  const user = existingUser(context, 'iam:AttachUserPolicy');
+  const arn = managedPolicyArnParam(context);
+  if (findManagedPolicy(accountOf(context), arn) === undefined) {
+    throw new AwsError('NoSuchEntity', 404, `Policy ${arn} does not exist or is not attachable.`);
+  }
+  const attached = (user.attachedPolicyArns ??= []);
+  if (!attached.includes(arn)) attached.push(arn);
+  context.markChanged();
+  return undefined;
+};
+
+const detachUserPolicy: ActionHandler = (context) => {
+  const user = existingUser(context, 'iam:DetachUserPolicy');
+  const arn = managedPolicyArnParam(context);
+  if (!(user.attachedPolicyArns ?? []).includes(arn)) throw new AwsError('NoSuchEntity', 404, `Policy ${arn} was not found.`);
+  user.attachedPolicyArns = user.attachedPolicyArns!.filter((attached) => attached !== arn);
+  context.markChanged();
+  return undefined;
+};
+
+const listAttachedUserPolicies: ActionHandler = (context) => {
+  const user = existingUser(context, 'iam:ListAttachedUserPolicies');
+  const account = accountOf(context);
+  const attached = (user.attachedPolicyArns ?? []).flatMap((arn) => {
+    const policy = findManagedPolicy(account, arn);
+    return policy === undefined ? [] : [{ PolicyName: policy.name, PolicyArn: arn }];
+  });
+  const page = paginate(context, attached);
+  return { AttachedPolicies: page.items, IsTruncated: page.IsTruncated, Marker: page.Marker };
+};
+
+function managedPolicyArnParam(context: ActionContext): string {
+  const arn = context.params.get('PolicyArn');
+  iamChecker().string(arn, { member: 'policyArn', required: true, min: 20, max: 2048 }).throwIfAny();
+  if (!looksLikeArn(arn!)) throw new AwsError('ValidationError', 400, `ARN ${arn!} is not valid.`);
+  return arn!;
+}
+
 export const userActions: Record<string, ActionHandler> = {
+  AttachUserPolicy: attachUserPolicy,
+  DetachUserPolicy: detachUserPolicy,
+  ListAttachedUserPolicies: listAttachedUserPolicies,
   CreateUser: createUser,
   GetUser: getUser,
   DeleteUser: deleteUser,

@@ -5,7 +5,9 @@ import { ConstraintChecker, PATTERNS } from '../constraints.js';
 import type { ActionHandler } from '../emulator_service.js';
 import { trustDecision } from '../policy_decisions.js';
 import { assumedRoleUserXml, credentialsXml, issueSession } from './issue_session.js';
-import { roleFromArn } from './role_from_arn.js';
+import { packedPolicySize } from './packed_policy_size.js';
+import { isWellFormedArn, roleFromArn } from './role_from_arn.js';
+import { checkSessionTags } from './session_tag_rules.js';
 import { checkDuration, checkSessionPolicy, readSessionParameters } from './session_parameters.js';
 
 /** Role chaining is capped at one hour (AWS-REFERENCE §4.2). */
@@ -32,7 +34,12 @@ export const assumeRole: ActionHandler = (context) => {
     checker.string(tag.Key, { member: 'tags.member.key', min: 1, max: 128 }).string(tag.Value, { member: 'tags.member.value', max: 256 });
   }
   checker.throwIfAny();
+  // Recorded (LocalStack's test_sts, 2025-07): an ARN missing partition, service or resource, or with
+  // too few parts, is a ValidationError "<arn> is invalid"; a well-formed ARN of no role is AccessDenied below.
+  if (!isWellFormedArn(parameters.roleArn)) throw plainValidationError(`${parameters.roleArn} is invalid`);
   checkSessionPolicy(parameters.policy);
+  const inheritedTransitiveKeys = caller.kind === 'session' ? caller.session.transitiveTagKeys : [];
+  checkSessionTags(tags, transitiveTagKeys, inheritedTransitiveKeys);
 
   // "Roles may not be assumed by root accounts." (AWS-REFERENCE §4.3)
   if (caller.kind === 'root') throw new AwsError('AccessDenied', 403, 'Roles may not be assumed by root accounts.');
@@ -44,7 +51,10 @@ export const assumeRole: ActionHandler = (context) => {
   if (tags.length > 0) context.authorize('sts:TagSession', role.arn);
 
   // Transitive tags of a chained session carry over (IAM User Guide, "Chaining roles with session tags").
-  const inherited = caller.kind === 'session' ? caller.session.sessionTags.filter((t) => caller.session.transitiveTagKeys.includes(t.Key)) : [];
+  const inherited =
+    caller.kind === 'session'
+      ? caller.session.sessionTags.filter((t) => inheritedTransitiveKeys.some((key) => key.toLowerCase() === t.Key.toLowerCase()))
+      : [];
   const allTags = [...inherited, ...tags];
   const request = assumeRoleRequest({
     callerArn: caller.arn,
@@ -74,7 +84,8 @@ export const assumeRole: ActionHandler = (context) => {
     now: context.now,
     chained,
     sessionTags: allTags,
-    transitiveTagKeys: [...new Set([...(caller.kind === 'session' ? caller.session.transitiveTagKeys : []), ...transitiveTagKeys])],
+    transitiveTagKeys: [...new Set([...inheritedTransitiveKeys, ...transitiveTagKeys])],
+    region: context.region,
     ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
     ...(parameters.policy === undefined ? {} : { sessionPolicy: parameters.policy }),
   });
@@ -84,9 +95,11 @@ export const assumeRole: ActionHandler = (context) => {
     credentials: { accessKeyId: session.accessKeyId, expiration: session.expiration },
     assumedRoleUser: assumedRoleUserXml(session),
   };
+  const policyArns = context.params.structures('PolicyArns', ['arn']).map((entry) => entry.arn ?? '');
   return {
     Credentials: credentialsXml(session),
     AssumedRoleUser: assumedRoleUserXml(session),
+    PackedPolicySize: packedPolicySize(parameters.policy, policyArns, tags),
     SourceIdentity: session.sourceIdentity,
   };
 };

@@ -75,6 +75,7 @@ export const assumeRoleWithWebIdentity: ActionHandler = async (context) => {
     durationSeconds,
     now: context.now,
     chained: false,
+    region: context.region,
     sessionTags: Object.entries(tags?.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
     transitiveTagKeys: [...(tags?.transitiveTagKeys ?? [])],
     ...(typeof sourceIdentity === 'string' ? { sourceIdentity } : {}),

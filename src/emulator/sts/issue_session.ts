@@ -18,6 +18,8 @@ export function issueSession(
     sourceIdentity?: string;
     sessionPolicy?: string;
     webIdentity?: WebIdentityOrigin;
+    /** Where the session was requested, for the role's RoleLastUsed. */
+    region?: string;
   },
 ): SessionRecord {
   // Whole seconds, as AWS's timestamps have no fraction.
@@ -41,6 +43,7 @@ export function issueSession(
     createDate: new Date(input.now).toISOString(),
   };
   state.sessions[session.accessKeyId] = session;
+  input.role.lastUsed = { date: new Date(input.now).toISOString(), region: input.region ?? 'us-east-1' };
   pruneExpiredSessions(state, input.now);
   return session;
 }

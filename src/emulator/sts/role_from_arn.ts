@@ -16,3 +16,9 @@ export function roleFromArn(
   const role = state.accounts[arn.accountId]?.roles[name.toLowerCase()];
   return { accountId: arn.accountId, role: role?.arn === roleArn ? role : undefined, wellFormed };
 }
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>` with partition, service and resource present. */
+export function isWellFormedArn(text: string): boolean {
+  const arn = parseArn(text);
+  return arn !== undefined && arn.partition !== '' && arn.service !== '' && arn.resource !== '';
+}
