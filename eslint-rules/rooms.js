@@ -23,7 +23,7 @@ export const allowedRooms = {
   db_auth: ['core', 'aws', 'broker'],
   doctor: ['core', 'claims', 'policy', 'aws', 'broker', 'connections', 'issuer', 'store'],
   setup: ['core', 'claims', 'policy', 'aws'],
-  access: ['core', 'claims', 'store', 'issuer'],
+  access: ['core', 'claims', 'config', 'store', 'issuer'],
   emulator: ['core', 'claims', 'policy'],
   server: ['core', 'claims', 'policy', 'config', 'store', 'issuer', 'access', 'broker', 'connections', 'doctor', 'db_auth', 'setup'],
   runtime: ['core', 'claims', 'config', 'store', 'issuer', 'access', 'aws', 'broker', 'connections', 'doctor', 'db_auth', 'server'],

@@ -1,10 +1,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { authorize } from './authorize.js';
+import type { IdpTokenVerifier } from './idp/idp_token_verifier.js';
+import { InvalidTokenError } from './idp/invalid_token_error.js';
+import { isOwnTenantIssuer } from './idp/own_issuer.js';
+import { auditActorText, type OperatorPrincipal } from './operator_principal.js';
+import { SESSION_TOKEN_PREFIX, type OperatorSessions } from './operator_sessions.js';
+import { routePermission } from './route_permissions.js';
 import { ForbiddenError, UnauthenticatedError } from '../core/index.js';
 import { fromTimestamp, hashSecret, type ApiKeyRecord, type Store, type WorkloadRecord } from '../store/index.js';
 import { grantOf, SETUP_SESSION_PREFIX, type SetupGrant } from './setup_codes.js';
 
 export type Principal =
-  | { kind: 'admin'; apiKey: Pick<ApiKeyRecord, 'id' | 'name' | 'role' | 'tenantId'> }
+  | { kind: 'operator'; operator: OperatorPrincipal }
   | { kind: 'workload'; workload: WorkloadRecord }
   | { kind: 'setup'; setup: SetupGrant };
 
@@ -22,6 +29,8 @@ export interface SetupAccess {
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** The operator session the request came with (so logout can end it). */
+    operatorSessionId?: string;
   }
 }
 
@@ -34,13 +43,16 @@ export function bearerToken(request: FastifyRequest, what = 'token'): string {
   return match[1] as string;
 }
 
-/** The audit actor string for a request: `admin:<key id>`, `workload:<id>` or `setup:<code id>`. */
+/**
+ * The audit actor text for a request: `admin:<key id>` for API keys, the JSON of `{type: "user", sub, email?, issuer}`
+ * for IdP users, `workload:<id>` or `setup:<code id>`.
+ */
 export function actorOf(request: FastifyRequest): string {
   const principal = request.principal;
   if (!principal) return 'anonymous';
   switch (principal.kind) {
-    case 'admin':
-      return `admin:${principal.apiKey.id}`;
+    case 'operator':
+      return auditActorText(principal.operator.actor);
     case 'workload':
       return `workload:${principal.workload.id}`;
     case 'setup':
@@ -50,6 +62,61 @@ export function actorOf(request: FastifyRequest): string {
 
 function setupScopeForbidden(message: string): ForbiddenError {
   return new ForbiddenError('setup_scope_forbidden', message);
+}
+
+/** Three base64url parts, the first a JSON header: a JWT, not an API key. */
+const JWT_SHAPE = /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/;
+
+function issuerOfUnverifiedJwt(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8')) as { iss?: unknown };
+    return typeof payload.iss === 'string' ? payload.iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function apiKeyPrincipal(key: Pick<ApiKeyRecord, 'id' | 'name' | 'role' | 'tenantId'>): OperatorPrincipal {
+  return {
+    via: 'api_key',
+    actor: { type: 'api_key', id: key.id },
+    grants: [key.tenantId === null ? { role: key.role } : { role: key.role, tenant: key.tenantId }],
+    label: `API key '${key.name}'`,
+  };
+}
+
+export interface AuthenticatorOptions {
+  /** The platform's IdP (ROLEBRIDGE_AUTH_JWT_*): its bearer tokens are operator identities. */
+  idp?: IdpTokenVerifier | undefined;
+  /** ROLEBRIDGE_ISSUER_TEMPLATE, read when needed (it follows the bound port): tokens of our own issuers are refused. */
+  issuerTemplate?: () => string;
+  /** Operator sessions after IdP sign-in: cookie `rolebridge_session` (console) or bearer `rb_session_…` (CLI). */
+  sessions?: OperatorSessions | undefined;
+  ttlMs?: number;
+}
+
+export const SESSION_COOKIE = 'rolebridge_session';
+export const CSRF_COOKIE = 'rolebridge_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** An operator credential: `Authorization: Bearer …` first, else the console's session cookie. */
+interface OperatorCredential {
+  token: string;
+  from: 'bearer' | 'cookie';
+}
+
+function cookieOf(request: FastifyRequest, name: string): string | undefined {
+  const value = (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function credentialOf(request: FastifyRequest): OperatorCredential {
+  if (request.headers.authorization === undefined) {
+    const session = cookieOf(request, SESSION_COOKIE);
+    if (session !== undefined) return { token: session, from: 'cookie' };
+  }
+  return { token: bearerToken(request), from: 'bearer' };
 }
 
 interface CacheEntry<T> {
@@ -65,11 +132,15 @@ export class Authenticator {
   private readonly adminCache = new Map<string, CacheEntry<ApiKeyRecord>>();
   private readonly workloadCache = new Map<string, CacheEntry<WorkloadRecord>>();
 
+  private readonly ttlMs: number;
+
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
-    private readonly ttlMs = 10_000,
-  ) {}
+    private readonly options: AuthenticatorOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 10_000;
+  }
 
   /** Forget cached credentials (after a key is revoked or a workload disabled). */
   invalidate(): void {
@@ -88,31 +159,73 @@ export class Authenticator {
   }
 
   /**
-   * preHandler for /api/v1 admin routes: a live API key; `viewer` keys may only read; a tenant-scoped key
-   * only reaches its own tenant's routes (`:tenant` param).
+   * Who an operator credential is: an API key (by its hash), or a bearer JWT of the platform's IdP. No role is
+   * decided here; `requireAdmin` asks the permission table.
    */
-  readonly requireAdmin = (request: FastifyRequest, _reply: FastifyReply): Promise<void> => this.authenticateAdmin(request, true);
-
-  /** preHandler for routes above any one tenant (the tenant list): a tenant-scoped key passes; the route narrows. */
-  readonly requireAdminAnyTenant = (request: FastifyRequest, _reply: FastifyReply): Promise<void> => this.authenticateAdmin(request, false);
-
-  private async authenticateAdmin(request: FastifyRequest, pinTenant: boolean): Promise<void> {
-    const hash = hashSecret(bearerToken(request));
+  async operatorFor(request: FastifyRequest, credential: OperatorCredential): Promise<OperatorPrincipal> {
+    const token = credential.token;
+    if (token.startsWith(SESSION_TOKEN_PREFIX) && this.options.sessions !== undefined) return this.sessionPrincipal(request, credential);
+    if (credential.from === 'cookie') throw new UnauthenticatedError('session_expired', 'The session has ended; sign in again.');
+    const hash = hashSecret(token);
     const key = await this.cached(this.adminCache, hash, () => this.store.apiKeys.findBySecretHash(hash));
-    if (!key || key.revokedAt !== null) {
-      // A live set-up session is a real credential used out of its scope: say so rather than "not valid".
-      if (await this.liveSetupSession(request, hash)) throw setupScopeForbidden('A set-up session may not call this route; it only reaches what `rolebridge setup aws` needs.');
-      throw new UnauthenticatedError('invalid_credentials', 'The admin API key is not valid.');
+    if (key && key.revokedAt === null) return apiKeyPrincipal(key);
+    if (!key && JWT_SHAPE.test(token)) return this.idpPrincipal(token);
+    // A live set-up session is a real credential used out of its scope: say so rather than "not valid".
+    if (!key && (await this.liveSetupSession(request, hash))) {
+      throw setupScopeForbidden('A set-up session may not call this route; it only reaches what `rolebridge setup aws` needs.');
     }
-    if (key.role !== 'admin' && request.method !== 'GET' && request.method !== 'HEAD') {
-      throw new ForbiddenError('forbidden', `API key '${key.name}' has role '${key.role}', which may only read.`);
-    }
-    const tenant = (request.params as Record<string, unknown> | undefined)?.tenant;
-    if (pinTenant && key.tenantId !== null && (typeof tenant !== 'string' || tenant !== key.tenantId)) {
-      throw new ForbiddenError('tenant_forbidden', `API key '${key.name}' is limited to tenant '${key.tenantId}'.`);
-    }
-    request.principal = { kind: 'admin', apiKey: { id: key.id, name: key.name, role: key.role, tenantId: key.tenantId } };
+    throw new UnauthenticatedError('invalid_credentials', 'The admin API key is not valid.');
   }
+
+  /** A session: from the cookie, every change must echo the CSRF cookie in `X-CSRF-Token` (double submit, bound to the session). */
+  private async sessionPrincipal(request: FastifyRequest, credential: OperatorCredential): Promise<OperatorPrincipal> {
+    const session = await this.options.sessions?.authenticate(credential.token, this.now());
+    if (!session) throw new UnauthenticatedError('session_expired', 'The session has ended; sign in again.');
+    if (credential.from === 'cookie' && !SAFE_METHODS.has(request.method)) {
+      const header = request.headers[CSRF_HEADER];
+      const cookie = cookieOf(request, CSRF_COOKIE);
+      if (typeof header !== 'string' || cookie === undefined || header !== cookie || hashSecret(header) !== session.csrfHash) {
+        throw new ForbiddenError('csrf_failed', 'A change made with the session cookie must send the `rolebridge_csrf` cookie in the X-CSRF-Token header.');
+      }
+    }
+    request.operatorSessionId = session.sessionId;
+    return session.principal;
+  }
+
+  private async idpPrincipal(token: string): Promise<OperatorPrincipal> {
+    const iss = issuerOfUnverifiedJwt(token);
+    const template = this.options.issuerTemplate?.();
+    if (iss !== undefined && template !== undefined && isOwnTenantIssuer(template, iss)) throw new InvalidTokenError('rolebridge_issuer');
+    if (this.options.idp === undefined) throw new InvalidTokenError('idp_not_configured');
+    const identity = await this.options.idp.verify(token, this.now());
+    const label = `User '${identity.email ?? identity.sub}'`;
+    if (identity.grants.length === 0) {
+      throw new ForbiddenError('no_role', `${label} has no rolebridge role (admin, operator, viewer or <tenant>:<role>) in the token.`);
+    }
+    return {
+      via: 'idp_token',
+      actor: { type: 'user', sub: identity.sub, ...(identity.email === undefined ? {} : { email: identity.email }), issuer: identity.issuer },
+      grants: identity.grants,
+      label,
+    };
+  }
+
+  /**
+   * preHandler for /api/v1 operator routes: an API key or IdP token whose roles hold the route's permission
+   * (src/access ROUTE_PERMISSIONS), for the route's `:tenant` when it names one.
+   */
+  readonly requireAdmin = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const operator = await this.operatorFor(request, credentialOf(request));
+    request.principal = { kind: 'operator', operator };
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const tenant = (request.params as Record<string, unknown> | undefined)?.tenant;
+    authorize(operator, routePermission(method, request.routeOptions.url ?? ''), typeof tenant === 'string' ? tenant : undefined);
+  };
+
+  /** preHandler for routes any operator may call whatever the role (`GET /api/v1/me`). */
+  readonly requireOperator = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    request.principal = { kind: 'operator', operator: await this.operatorFor(request, credentialOf(request)) };
+  };
 
   /**
    * preHandler for the few routes guided set-up needs: an admin key exactly as `requireAdmin`, or a set-up
@@ -121,6 +234,7 @@ export class Authenticator {
    */
   requireAdminOrSetup(access: SetupAccess = {}): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
     return async (request, reply) => {
+      if (request.headers.authorization === undefined) return this.requireAdmin(request, reply); // a console session
       const token = bearerToken(request);
       const grant = token.startsWith(SETUP_SESSION_PREFIX) ? await this.setupSession(hashSecret(token)) : undefined;
       if (grant === undefined) return this.requireAdmin(request, reply);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CliExit, EXIT_NEGATIVE, EXIT_USAGE, usageError } from './cli_exit.js';
+import { storedCredential } from './stored_credentials.js';
 
 /**
  * How every CLI command that talks to a rolebridge server finds it, authenticates and reads its answers:
@@ -32,10 +33,13 @@ export async function workloadSecret(secretFile: string | undefined, env: NodeJS
   return secret;
 }
 
-/** `--admin-token-file` or ROLEBRIDGE_ADMIN_TOKEN. */
-export async function adminToken(adminTokenFile: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const token = (await secretFrom(adminTokenFile, '--admin-token-file', undefined)) ?? env.ROLEBRIDGE_ADMIN_TOKEN?.trim();
-  if (!token) throw usageError('no admin token: set ROLEBRIDGE_ADMIN_TOKEN or pass --admin-token-file PATH.');
+/** `--admin-token-file`, ROLEBRIDGE_ADMIN_TOKEN, or what `rolebridge login` stored for `server`. */
+export async function adminToken(adminTokenFile: string | undefined, env: NodeJS.ProcessEnv = process.env, server?: string): Promise<string> {
+  const token =
+    (await secretFrom(adminTokenFile, '--admin-token-file', undefined)) ??
+    (env.ROLEBRIDGE_ADMIN_TOKEN?.trim() || undefined) ??
+    (server === undefined ? undefined : (await storedCredential(server, env))?.token);
+  if (!token) throw usageError('no credential: run `rolebridge login`, set ROLEBRIDGE_ADMIN_TOKEN or pass --admin-token-file PATH.');
   return token;
 }
 

@@ -29,6 +29,26 @@ export interface Config {
   /** How often the doctor re-tests every connection (drift watch); 0 turns it off. */
   driftWatchIntervalSeconds: number;
   logLevel: string;
+  /** Operator sign-in from an external IdP (`ROLEBRIDGE_AUTH_JWT_*`); undefined: API keys only. */
+  operatorAuth: OperatorAuthConfig | undefined;
+}
+
+/** How bearer tokens of the platform's own IdP (Cognito, Okta, Entra ID, Keycloak…) are verified. */
+export interface OperatorAuthConfig {
+  /** Compared byte for byte with `iss`; discovery at `{issuer}/.well-known/openid-configuration`. */
+  issuer: string;
+  /** An ID token's `aud`, or an access token's `client_id`; the first is the console's client id. */
+  audiences: string[];
+  /** Default: the discovery document's `jwks_uri`. */
+  jwksUrl: string | undefined;
+  /** Asymmetric algorithms only (never `none` or HS*). */
+  algorithms: string[];
+  /** A claim holding the security context, as an object or a JSON string (Cognito's pre-token-generation trigger). */
+  claimsNamespace: string | undefined;
+  /** Claim name of the roles: inside the namespace when it is there, else at the top level. */
+  rolesClaim: string;
+  /** The console's client secret for the authorization-code sign-in (PKCE is always used). */
+  clientSecret: string | undefined;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -79,6 +99,61 @@ export function validateIssuerTemplate(template: string): string {
   return template;
 }
 
+const ASYMMETRIC_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** `ROLEBRIDGE_AUTH_JWT_*`; undefined when no issuer is set (external sign-in off). */
+export function parseOperatorAuth(env: Environment): OperatorAuthConfig | undefined {
+  const issuer = env.ROLEBRIDGE_AUTH_JWT_ISSUER;
+  if (issuer === undefined || issuer === '') return undefined;
+  let issuerUrl: URL;
+  try {
+    issuerUrl = new URL(issuer);
+  } catch {
+    throw invalid('ROLEBRIDGE_AUTH_JWT_ISSUER', `not a URL: '${issuer}'`);
+  }
+  if (issuerUrl.protocol !== 'https:' && !(issuerUrl.protocol === 'http:' && isLoopbackHost(issuerUrl.hostname))) {
+    throw invalid('ROLEBRIDGE_AUTH_JWT_ISSUER', 'must be https (http only on a loopback host)');
+  }
+  const audiences = commaList(env.ROLEBRIDGE_AUTH_JWT_AUDIENCE ?? '');
+  if (audiences.length === 0) {
+    throw invalid('ROLEBRIDGE_AUTH_JWT_AUDIENCE', 'required with ROLEBRIDGE_AUTH_JWT_ISSUER: the app client id(s) your tokens are issued to');
+  }
+  const jwksUrl = env.ROLEBRIDGE_AUTH_JWT_JWKS_URL || undefined;
+  if (jwksUrl !== undefined) {
+    try {
+      new URL(jwksUrl);
+    } catch {
+      throw invalid('ROLEBRIDGE_AUTH_JWT_JWKS_URL', `not a URL: '${jwksUrl}'`);
+    }
+  }
+  const algorithms = commaList(env.ROLEBRIDGE_AUTH_JWT_ALGS || 'RS256,ES256');
+  for (const algorithm of algorithms) {
+    if (!ASYMMETRIC_ALGORITHMS.has(algorithm)) {
+      throw invalid('ROLEBRIDGE_AUTH_JWT_ALGS', `'${algorithm}' is not an asymmetric JWS algorithm (${[...ASYMMETRIC_ALGORITHMS].join(', ')})`);
+    }
+  }
+  return {
+    issuer,
+    audiences,
+    jwksUrl,
+    algorithms,
+    claimsNamespace: env.ROLEBRIDGE_AUTH_JWT_CLAIMS_NAMESPACE || undefined,
+    rolesClaim: env.ROLEBRIDGE_AUTH_JWT_ROLES_CLAIM || 'roles',
+    clientSecret: env.ROLEBRIDGE_AUTH_JWT_CLIENT_SECRET || undefined,
+  };
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
 export function dataDirFor(databaseUrl: string, env: Environment): string {
   if (env.ROLEBRIDGE_DATA_DIR) return env.ROLEBRIDGE_DATA_DIR;
   const match = /^sqlite:(.+)$/.exec(databaseUrl);
@@ -123,5 +198,6 @@ export function loadConfig(env: Environment = process.env, overrides: Partial<Co
       overrides.driftWatchIntervalSeconds ??
       parseInteger('ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS', env.ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS, 3600, 0, 30 * 86_400),
     logLevel: overrides.logLevel ?? env.ROLEBRIDGE_LOG_LEVEL ?? 'info',
+    operatorAuth: 'operatorAuth' in overrides ? overrides.operatorAuth : parseOperatorAuth(env),
   };
 }

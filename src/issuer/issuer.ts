@@ -161,10 +161,9 @@ export class Issuer {
     return this.tenantView(await this.requireTenant(id));
   }
 
-  /** Every tenant, by id; `only` narrows the list to one tenant (a tenant-scoped key sees its own). */
-  async listTenants(only?: string): Promise<TenantView[]> {
-    const tenants = await this.options.store.tenants.list();
-    return tenants.filter((tenant) => only === undefined || tenant.id === only).map((tenant) => this.tenantView(tenant));
+  /** Every tenant, by id (the route narrows it to what the caller's roles reach). */
+  async listTenants(): Promise<TenantView[]> {
+    return (await this.options.store.tenants.list()).map((tenant) => this.tenantView(tenant));
   }
 
   private tenantView(tenant: TenantRecord): TenantView {

@@ -1,4 +1,4 @@
-import { Authenticator } from '../access/index.js';
+import { Authenticator, ConsoleSignIn, createOperatorIdp, OperatorSessions, type SessionLifetimes } from '../access/index.js';
 import { createBrokerServices, type BrokerServicesOptions } from '../broker/index.js';
 import type { Config } from '../config/index.js';
 import { createConnectionService, type VerificationFailure, type VerifyRetryOptions } from '../connections/index.js';
@@ -19,6 +19,8 @@ export interface WiringOptions {
   issuerSigning?: 'worker' | 'inline';
   /** Broker tuning: STS endpoint override (else the SDK reads AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL), cache, verification retries. */
   broker?: Pick<BrokerServicesOptions, 'sts' | 'cache'> & { verifyRetry?: VerifyRetryOptions };
+  /** Operator session idle and absolute lifetimes (default 2 h idle, 12 h absolute). */
+  sessionLifetimes?: SessionLifetimes;
 }
 
 export interface WiredServices {
@@ -66,6 +68,10 @@ export function wireServices(options: WiringOptions): WiredServices {
     // The doctor explains a failed verify-before-save in the 422 itself.
     diagnose: (failure: VerificationFailure<WorkloadRecord>) => diagnoseVerificationFailure(failure, now),
   });
+  // Operators: the platform's IdP (when configured), sessions after sign-in, and the one authenticator.
+  const idp = config.operatorAuth === undefined ? undefined : createOperatorIdp(config.operatorAuth, () => config.issuerTemplate);
+  const sessions = new OperatorSessions(store, options.sessionLifetimes);
+  const auth = new Authenticator(store, now, { idp: idp?.verifier, issuerTemplate: () => config.issuerTemplate, sessions });
   const doctorDeps = { store, issuer, runChain: broker.runChain, sts: broker.sts, now, registry: metrics.registry };
   const deps: ServerDeps = {
     config,
@@ -75,10 +81,13 @@ export function wireServices(options: WiringOptions): WiredServices {
     connections,
     doctor: createDoctorService(doctorDeps),
     dbAuth: createDbAuthService({ broker: broker.broker, now }),
-    auth: new Authenticator(store, now),
+    auth,
+    idp,
+    sessions,
+    signIn: idp === undefined ? undefined : new ConsoleSignIn(idp, store),
     logger,
     metrics,
-    readiness: [() => broker.readiness()],
+    readiness: [() => broker.readiness(), ...(idp === undefined ? [] : [() => idp.readiness()])],
     now,
   };
   // The doctor re-tests every connection on a schedule, so a customer's edit to a trust policy is noticed.

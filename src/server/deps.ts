@@ -1,4 +1,4 @@
-import type { Authenticator } from '../access/index.js';
+import type { Authenticator, ConsoleSignIn, OperatorIdp, OperatorSessions } from '../access/index.js';
 import type { BrokerServices } from '../broker/index.js';
 import type { Config } from '../config/index.js';
 import type { ConnectionService } from '../connections/index.js';
@@ -26,8 +26,14 @@ export interface ServerDeps {
   /** Connection tests and their history. */
   doctor: DoctorService;
   dbAuth: DbAuthService;
-  /** Who is calling: admin keys, workload secrets, set-up sessions. */
+  /** Who is calling: API keys, IdP tokens, operator sessions, workload secrets, set-up sessions. */
   auth: Authenticator;
+  /** The platform's IdP for operator sign-in (ROLEBRIDGE_AUTH_JWT_*), when configured. */
+  idp: OperatorIdp | undefined;
+  /** Operator sessions after IdP sign-in. */
+  sessions: OperatorSessions;
+  /** The console's IdP sign-in; undefined when no IdP is configured. */
+  signIn: ConsoleSignIn | undefined;
   logger: Logger;
   metrics: Metrics;
   /** Checks `/readyz` runs besides the database. */

@@ -17,7 +17,24 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
       },
       components: {
         securitySchemes: {
-          adminToken: { type: 'http', scheme: 'bearer', description: 'An admin API key (ROLEBRIDGE_ADMIN_TOKEN or one issued later).' },
+          adminToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key (ROLEBRIDGE_ADMIN_TOKEN or one from POST /api-keys) with role admin, operator or viewer, global or for one tenant.',
+          },
+          idpBearer: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description:
+              "An ID or access token of the platform's IdP (ROLEBRIDGE_AUTH_JWT_*): roles `admin|operator|viewer` or `<tenant>:<role>` from the configured roles claim.",
+          },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'rolebridge_session',
+            description: 'A console session after IdP sign-in (GET /auth/login). Changes also need the `X-CSRF-Token` header echoing the `rolebridge_csrf` cookie.',
+          },
           workloadSecret: { type: 'http', scheme: 'bearer', description: 'The secret returned once when the workload was created.' },
           setupCode: { type: 'http', scheme: 'bearer', description: 'A single-use set-up code (`rbs_…`) from POST /tenants/{t}/setup-codes; exchanged once.' },
           setupSession: {
@@ -36,8 +53,16 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'setup', description: 'Single-use set-up codes for a customer\'s `rolebridge setup aws`' },
         { name: 'policy', description: 'IAM policy simulation and lint' },
         { name: 'audit', description: 'Audit log' },
+        { name: 'access', description: 'Operators: who the caller is and what its roles allow; sign-in with the IdP' },
       ],
     },
+  });
+  // Every operator route accepts an API key, an IdP token or a console session alike.
+  app.addHook('onRoute', (route) => {
+    const security = (route.schema as { security?: Array<Record<string, unknown>> } | undefined)?.security;
+    if (security?.some((entry) => 'adminToken' in entry) && !security.some((entry) => 'idpBearer' in entry)) {
+      security.push({ idpBearer: [] }, { sessionCookie: [] });
+    }
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

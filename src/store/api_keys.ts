@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiKeysTable, Database } from './schema.js';
 
-/** `admin` may change anything; `viewer` may only read. */
-export type ApiKeyRole = 'admin' | 'viewer';
+/** The operator roles (src/access's permission table): `viewer` reads, `operator` also tests and rotates, `admin` changes. */
+export type ApiKeyRole = 'admin' | 'operator' | 'viewer';
 
 export interface ApiKeyRecord {
   id: string;
@@ -19,7 +19,8 @@ function fromRow(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     id: row.id,
     tenantId: row.tenant_id,
     name: row.name,
-    role: row.role === 'admin' ? 'admin' : 'viewer',
+    // Unknown stored values read as the weakest role (fail closed).
+    role: row.role === 'admin' || row.role === 'operator' ? row.role : 'viewer',
     secretHash: row.secret_hash,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,

@@ -10,7 +10,11 @@ export interface AuditEvent {
   id: string;
   occurredAt: string;
   tenantId: string | null;
-  actor: string;
+  /**
+   * Who: `admin:<key id>`, `workload:<id>`, `setup:<code id>`, `system:<job>`, or for an IdP user the object
+   * `{type: "user", sub, email?, issuer}` (stored as its JSON text).
+   */
+  actor: string | Record<string, unknown>;
   action: string;
   target: string | null;
   outcome: 'success' | 'failure';
@@ -18,7 +22,10 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
-export type NewAuditEvent = Omit<AuditEvent, 'id' | 'occurredAt' | 'requestId' | 'target' | 'tenantId' | 'outcome' | 'details'> &
+export type NewAuditEvent = Omit<AuditEvent, 'id' | 'occurredAt' | 'requestId' | 'target' | 'tenantId' | 'outcome' | 'details' | 'actor'> & {
+  /** The actor text (see AuditEvent.actor). */
+  actor: string;
+} &
   Partial<Pick<AuditEvent, 'occurredAt' | 'requestId' | 'target' | 'tenantId' | 'outcome' | 'details'>>;
 
 function fromRow(row: Selectable<AuditEventsTable>): AuditEvent {
@@ -26,13 +33,23 @@ function fromRow(row: Selectable<AuditEventsTable>): AuditEvent {
     id: row.id,
     occurredAt: row.occurred_at,
     tenantId: row.tenant_id,
-    actor: row.actor,
+    actor: actorOfText(row.actor),
     action: row.action,
     target: row.target,
     outcome: row.outcome === 'failure' ? 'failure' : 'success',
     requestId: row.request_id,
     details: JSON.parse(row.details) as Record<string, unknown>,
   };
+}
+
+/** An actor written as JSON (IdP users) reads back as its object; every other actor is plain text. */
+function actorOfText(text: string): string | Record<string, unknown> {
+  if (!text.startsWith('{')) return text;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return text;
+  }
 }
 
 let lastIdTime = 0;
@@ -94,7 +111,7 @@ export class AuditLog {
             id: full.id,
             occurred_at: full.occurredAt,
             tenant_id: full.tenantId,
-            actor: full.actor,
+            actor: typeof full.actor === 'string' ? full.actor : JSON.stringify(full.actor),
             action: full.action,
             target: full.target,
             outcome: full.outcome,
@@ -113,7 +130,7 @@ export class AuditLog {
       id: nextEventId(now),
       occurredAt: event.occurredAt ?? new Date(now).toISOString(),
       tenantId: event.tenantId ?? null,
-      actor: event.actor,
+      actor: actorOfText(event.actor),
       action: event.action,
       target: event.target ?? null,
       outcome: event.outcome ?? 'success',

@@ -9,6 +9,7 @@ export { ConnectionTestRepository, type ConnectionTestRecord, type NewConnection
 export type { SigningKeyRecord } from './signing_keys.js';
 export type { ApiKeyRecord, ApiKeyRole } from './api_keys.js';
 export type { SetupCodeRecord, NewSetupCode, SetupCodeExchange } from './setup_codes.js';
+export type { OperatorSessionRecord, OperatorSignInRecord } from './operator_sessions.js';
 export type { AuditEvent, NewAuditEvent, AuditQuery } from './audit_log.js';
 export { hashSecret } from './secret_hash.js';
 export { toTimestamp, fromTimestamp } from './clock.js';

@@ -94,6 +94,39 @@ export interface SetupCodesTable {
   session_expires_at: string | null;
 }
 
+/** A sign-in in progress (migration 005): what the callback checks. Single use, minutes long. */
+export interface OperatorSignInsTable {
+  state_hash: string;
+  code_verifier: string;
+  nonce: string;
+  redirect_uri: string;
+  return_to: string;
+  /** `rolebridge login`: the loopback URL the session is handed to, and the CLI's S256 challenge. */
+  cli_redirect: string | null;
+  cli_challenge: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+/** An operator's session after IdP sign-in (migration 005): roles as signed in, idle and absolute expiry. */
+export interface OperatorSessionsTable {
+  id: string;
+  token_hash: string;
+  csrf_hash: string;
+  /** JSON `{type: "user", sub, email?, issuer}`. */
+  actor: string;
+  /** JSON `[{role, tenant?}]`. */
+  grants: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ended_at: string | null;
+  /** `rolebridge login`: a one-time code the CLI exchanges for the session token (with its PKCE verifier). */
+  handoff_hash: string | null;
+  handoff_challenge: string | null;
+  handoff_expires_at: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   signing_keys: SigningKeysTable;
@@ -102,4 +135,6 @@ export interface Database {
   api_keys: ApiKeysTable;
   audit_events: AuditEventsTable;
   setup_codes: SetupCodesTable;
+  operator_sign_ins: OperatorSignInsTable;
+  operator_sessions: OperatorSessionsTable;
 }

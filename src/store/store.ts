@@ -3,6 +3,7 @@ import { ConflictError } from '../core/index.js';
 import { ApiKeyRepository } from './api_keys.js';
 import { AuditLog } from './audit_log.js';
 import { ConnectionRepository } from './connections.js';
+import { OperatorSessionRepository } from './operator_sessions.js';
 import { SetupCodeRepository } from './setup_codes.js';
 import { SigningKeyRepository } from './signing_keys.js';
 import { migrateToLatest, openDatabase, type DialectName } from './open_database.js';
@@ -21,6 +22,7 @@ export class Repositories {
   readonly connections: ConnectionRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly setupCodes: SetupCodeRepository;
+  readonly operatorSessions: OperatorSessionRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -31,6 +33,7 @@ export class Repositories {
     this.connections = new ConnectionRepository(db);
     this.signingKeys = new SigningKeyRepository(db);
     this.setupCodes = new SetupCodeRepository(db);
+    this.operatorSessions = new OperatorSessionRepository(db);
   }
 }
 

@@ -214,7 +214,7 @@ describe('set-up codes and set-up sessions', () => {
     };
     expect(Object.keys(openapi.components.securitySchemes)).toEqual(expect.arrayContaining(['setupCode', 'setupSession']));
     expect(openapi.paths['/api/v1/setup-sessions']?.post?.security).toEqual([{ setupCode: [] }]);
-    expect(openapi.paths['/api/v1/tenants/{tenant}/setup-codes']?.post?.security).toEqual([{ adminToken: [] }]);
+    expect(openapi.paths['/api/v1/tenants/{tenant}/setup-codes']?.post?.security).toEqual([{ adminToken: [] }, { idpBearer: [] }, { sessionCookie: [] }]);
     expect(openapi.paths['/api/v1/tenants/{tenant}/trust-policy']?.get?.security).toContainEqual({ setupSession: [] });
     expect(openapi.paths['/api/v1/tenants/{tenant}/keys/rotate']?.post?.security).not.toContainEqual({ setupSession: [] });
   });

@@ -51,7 +51,7 @@ async function trustPolicyFrom(path: string): Promise<object> {
 
 async function runTest(name: string, flags: TestFlags): Promise<void> {
   const server = serverUrl(flags.server, process.env, 'http://127.0.0.1:8080');
-  const token = await adminToken(flags.adminTokenFile);
+  const token = await adminToken(flags.adminTokenFile, process.env, server);
   const body: Record<string, unknown> = {};
   if (flags.trustPolicy !== undefined) body.trustPolicy = await trustPolicyFrom(flags.trustPolicy);
   if (flags.workload !== undefined) body.workload = flags.workload;

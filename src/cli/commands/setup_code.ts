@@ -44,7 +44,7 @@ async function createSetupCode(flags: CreateFlags): Promise<void> {
   if (ttl !== undefined) body.ttlSeconds = ttl;
   if (flags.scope !== undefined) body.scope = flags.scope;
   if (flags.connection !== undefined) body.connection = flags.connection;
-  const token = await adminToken(flags.adminTokenFile);
+  const token = await adminToken(flags.adminTokenFile, process.env, server);
 
   const issued = await callServer<IssuedSetupCode>({
     server,

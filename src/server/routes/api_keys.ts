@@ -11,7 +11,7 @@ const apiKeySchema = {
   properties: {
     id: { type: 'string' },
     name: { type: 'string' },
-    role: { type: 'string', enum: ['admin', 'viewer'] },
+    role: { type: 'string', enum: ['admin', 'operator', 'viewer'] },
     tenant: { type: ['string', 'null'], description: 'null: every tenant' },
     createdAt: { type: 'string', format: 'date-time' },
     revokedAt: { type: ['string', 'null'], format: 'date-time' },
@@ -23,8 +23,9 @@ function view(key: ApiKeyRecord): Record<string, unknown> {
 }
 
 /**
- * Admin API keys beyond the bootstrap one: `admin` keys may change anything, `viewer` keys only read, and a key
- * may be limited to one tenant. Only keys for every tenant may manage keys. The key itself is shown once.
+ * API keys beyond the bootstrap one, with the operator roles of src/access's permission table (`viewer` reads,
+ * `operator` also tests and rotates, `admin` changes), each optionally limited to one tenant. Only a global
+ * admin may manage keys. The key itself is shown once.
  */
 export function registerApiKeyRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const security = [{ adminToken: [] }];
@@ -34,7 +35,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: RouteContext): v
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['tenants'],
-        summary: 'Issue an admin API key (shown once): role admin or viewer, optionally limited to one tenant',
+        summary: 'Issue an API key (shown once): role admin, operator or viewer, optionally limited to one tenant',
         security,
         body: {
           type: 'object',
@@ -42,7 +43,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: RouteContext): v
           required: ['name', 'role'],
           properties: {
             name: { type: 'string', minLength: 1, maxLength: 100 },
-            role: { type: 'string', enum: ['admin', 'viewer'] },
+            role: { type: 'string', enum: ['admin', 'operator', 'viewer'] },
             tenant: { type: 'string', pattern: '^[a-z0-9-]{3,63}$' },
           },
         },
@@ -60,7 +61,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: RouteContext): v
       if (tenant !== undefined && !(await ctx.store.tenants.find(tenant))) {
         throw new NotFoundError('tenant_not_found', `No tenant ${tenant}.`, { tenant });
       }
-      const token = `rb_${role === 'admin' ? 'admin' : 'view'}_${randomBytes(32).toString('base64url')}`;
+      const token = `rb_${role === 'viewer' ? 'view' : role}_${randomBytes(32).toString('base64url')}`;
       const key: ApiKeyRecord = {
         id: `key-${randomBytes(8).toString('hex')}`,
         tenantId: tenant ?? null,

@@ -8,7 +8,17 @@ const auditEventSchema = {
     id: { type: 'string' },
     occurredAt: { type: 'string', format: 'date-time' },
     tenantId: { type: ['string', 'null'] },
-    actor: { type: 'string' },
+    actor: {
+      description: 'Who: `admin:<API key id>`, `workload:<id>`, `setup:<code id>`, `system:<job>`, or an IdP user `{type: "user", sub, email?, issuer}`',
+      anyOf: [
+        { type: 'string' },
+        {
+          type: 'object',
+          required: ['type', 'sub', 'issuer'],
+          properties: { type: { type: 'string', enum: ['user'] }, sub: { type: 'string' }, email: { type: 'string' }, issuer: { type: 'string' } },
+        },
+      ],
+    },
     action: { type: 'string' },
     target: { type: ['string', 'null'] },
     outcome: { type: 'string', enum: ['success', 'failure'] },

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerApiKeyRoutes } from './api_keys.js';
 import { registerAuditRoutes } from './audit.js';
+import { registerAuthRoutes } from './auth.js';
 import { registerConnectionRoutes } from './connections.js';
 import { registerConnectionTestRoutes } from './connection_test.js';
 import { registerCredentialRoutes } from './credentials.js';
@@ -8,6 +9,7 @@ import { registerDbAuthRoutes } from './db_auth.js';
 import { registerHealthRoutes } from './health.js';
 import { registerIssuerPublicRoutes } from './issuer_public.js';
 import { registerKeyRoutes } from './keys.js';
+import { registerMeRoutes } from './me.js';
 import { registerPolicyRoutes } from './policy.js';
 import { registerSetupCodeRoutes } from './setup_codes.js';
 import { registerTenantRoutes } from './tenants.js';
@@ -22,6 +24,8 @@ export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext)
   registerHealthRoutes,
   registerAuditRoutes,
   registerApiKeyRoutes,
+  registerMeRoutes,
+  registerAuthRoutes,
   registerIssuerPublicRoutes,
   registerTenantRoutes,
   registerTokenConfigRoutes,

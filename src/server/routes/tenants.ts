@@ -39,7 +39,7 @@ export function registerTenantRoutes(app: FastifyInstance, ctx: RouteContext): v
   app.get(
     '/api/v1/tenants',
     {
-      preHandler: ctx.auth.requireAdminAnyTenant,
+      preHandler: ctx.auth.requireOperator,
       schema: {
         tags: ['tenants'],
         summary: 'The tenants this API key may see (a tenant-scoped key sees its own)',
@@ -52,9 +52,13 @@ export function registerTenantRoutes(app: FastifyInstance, ctx: RouteContext): v
       },
     },
     async (request) => {
+      // Any operator may ask; a caller whose roles are all tenant-limited sees only those tenants.
       const principal = request.principal;
-      const only = principal?.kind === 'admin' ? (principal.apiKey.tenantId ?? undefined) : undefined;
-      return { tenants: await ctx.issuer.listTenants(only) };
+      const grants = principal?.kind === 'operator' ? principal.operator.grants : [];
+      const tenants = await ctx.issuer.listTenants();
+      if (grants.some((grant) => grant.tenant === undefined)) return { tenants };
+      const mine = new Set(grants.map((grant) => grant.tenant));
+      return { tenants: tenants.filter((tenant) => mine.has(tenant.id)) };
     },
   );
 

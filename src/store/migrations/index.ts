@@ -3,6 +3,7 @@ import { foundation } from './001_foundation.js';
 import { connections } from './002_connections.js';
 import { connectionTests } from './003_connection_tests.js';
 import { setupCodes } from './004_setup_codes.js';
+import { operatorSessions } from './005_operator_sessions.js';
 
 /** Versioned migrations, applied in name order on start. Never edit one that has been released; add the next. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '002_connections': connections,
   '003_connection_tests': connectionTests,
   '004_setup_codes': setupCodes,
+  '005_operator_sessions': operatorSessions,
 };
