@@ -7,7 +7,7 @@ import { auditActorText, type OperatorPrincipal } from './operator_principal.js'
 import { SESSION_TOKEN_PREFIX, type OperatorSessions } from './operator_sessions.js';
 import { routePermission } from './route_permissions.js';
 import { ForbiddenError, UnauthenticatedError } from '../core/index.js';
-import { fromTimestamp, hashSecret, type ApiKeyRecord, type Store, type WorkloadRecord } from '../store/index.js';
+import { fromTimestamp, hashSecret, type ApiKeyRecord, type ChangeEvent, type Store, type WorkloadRecord } from '../store/index.js';
 import { grantOf, SETUP_SESSION_PREFIX, type SetupGrant } from './setup_codes.js';
 
 export type Principal =
@@ -148,11 +148,25 @@ export class Authenticator {
     this.workloadCache.clear();
   }
 
+  /** Another replica wrote (the store's change feed): forget what its rows may have made stale. */
+  onClusterChange(event: ChangeEvent): void {
+    if (event.topic === 'api_keys' || event.topic === 'resync') this.adminCache.clear();
+    if (event.topic === 'workloads' || event.topic === 'resync') this.workloadCache.clear();
+  }
+
   private async cached<T>(cache: Map<string, CacheEntry<T>>, hash: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
     const now = this.now();
     const hit = cache.get(hash);
     if (hit && hit.expiresAt > now) return hit.value;
-    const value = await load();
+    let value: T | undefined;
+    try {
+      value = await load();
+    } catch (error) {
+      // The database is briefly away: a credential seen recently keeps working (revocations arrive by the
+      // change feed once it is back); an unknown one is refused by the error.
+      if (hit) return hit.value;
+      throw error;
+    }
     if (cache.size > 10_000) cache.clear();
     cache.set(hash, { value, expiresAt: now + this.ttlMs });
     return value;

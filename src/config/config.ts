@@ -29,6 +29,10 @@ export interface Config {
   /** How often the doctor re-tests every connection (drift watch); 0 turns it off. */
   driftWatchIntervalSeconds: number;
   logLevel: string;
+  /** PostgreSQL: connections per replica (the change feed holds one more); size `max_connections` for all replicas. */
+  databasePoolSize: number;
+  /** PostgreSQL: `statement_timeout` of every pooled connection in ms (0: none), so a stuck query cannot hold a request forever. */
+  databaseStatementTimeoutMs: number;
   /** Operator sign-in from an external IdP (`ROLEBRIDGE_AUTH_JWT_*`); undefined: API keys only. */
   operatorAuth: OperatorAuthConfig | undefined;
 }
@@ -198,6 +202,10 @@ export function loadConfig(env: Environment = process.env, overrides: Partial<Co
       overrides.driftWatchIntervalSeconds ??
       parseInteger('ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS', env.ROLEBRIDGE_DRIFT_WATCH_INTERVAL_SECONDS, 3600, 0, 30 * 86_400),
     logLevel: overrides.logLevel ?? env.ROLEBRIDGE_LOG_LEVEL ?? 'info',
+    databasePoolSize: overrides.databasePoolSize ?? parseInteger('ROLEBRIDGE_DATABASE_POOL_SIZE', env.ROLEBRIDGE_DATABASE_POOL_SIZE, 10, 1, 1000),
+    databaseStatementTimeoutMs:
+      overrides.databaseStatementTimeoutMs ??
+      parseInteger('ROLEBRIDGE_DATABASE_STATEMENT_TIMEOUT_MS', env.ROLEBRIDGE_DATABASE_STATEMENT_TIMEOUT_MS, 0, 0, 3_600_000),
     operatorAuth: 'operatorAuth' in overrides ? overrides.operatorAuth : parseOperatorAuth(env),
   };
 }

@@ -21,6 +21,8 @@ export function createConnectionDriftWatch(deps: {
   intervalMs: number;
   clock?: DriftClock;
   onError?: (error: unknown, where: { tenantId?: string; connection?: string }) => void;
+  /** Many replicas: sweep only the intervals this replica claims (see DriftWatchOptions.claim). */
+  claim?: () => Promise<boolean>;
 }): DriftWatch {
   const metrics = doctorMetrics(deps.registry);
   const history = new ConnectionTestRepository(deps.store.db);
@@ -45,5 +47,6 @@ export function createConnectionDriftWatch(deps: {
         { actor: 'system:drift-watch', trigger: 'schedule' },
       ),
     ...(deps.onError ? { onError: deps.onError } : {}),
+    ...(deps.claim ? { claim: deps.claim } : {}),
   });
 }

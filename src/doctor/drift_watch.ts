@@ -29,6 +29,13 @@ export interface DriftWatchOptions {
    */
   run(tenantId: string, connection: string): Promise<{ changes: DriftChange[] }>;
   onError?(error: unknown, where: { tenantId?: string; connection?: string }): void;
+  /**
+   * Many replicas: asks the cluster for the current interval (true: this replica sweeps it). With a claim the
+   * watch asks every `tickMs` (default a quarter interval) instead of sleeping a whole interval, so when the
+   * replica that swept last dies, another sweeps the next interval.
+   */
+  claim?(): Promise<boolean>;
+  tickMs?: number;
 }
 
 export interface DriftSweep {
@@ -79,8 +86,11 @@ export class DriftWatch {
 
   private scheduleNext(): void {
     if (this.stopped) return;
-    this.cancel = this.clock.schedule(this.options.intervalMs, () => {
-      void this.runOnce()
+    const claim = this.options.claim?.bind(this.options);
+    const wait = claim ? (this.options.tickMs ?? Math.max(250, Math.floor(this.options.intervalMs / 4))) : this.options.intervalMs;
+    this.cancel = this.clock.schedule(wait, () => {
+      const sweep = claim ? claim().then((mine) => (mine && !this.closing ? this.runOnce() : undefined)) : this.runOnce();
+      void sweep
         .catch((error: unknown) => this.options.onError?.(error, {}))
         .finally(() => this.scheduleNext());
     });

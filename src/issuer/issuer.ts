@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import { ConflictError, InvalidInputError, NotFoundError, RolebridgeError } from '../core/index.js';
-import { hashSecret, type Repositories, type Store, type TenantRecord, type TokenConfigRecord, type WorkloadRecord } from '../store/index.js';
+import { hashSecret, type ChangeEvent, type Repositories, type Store, type TenantRecord, type TokenConfigRecord, type WorkloadRecord } from '../store/index.js';
 import { AuditBuffer } from './audit_buffer.js';
 import type { IssuerDocuments } from './issuer_documents.js';
 import { registerIssuerMetrics } from './issuer_metrics.js';
@@ -244,12 +244,43 @@ export class Issuer {
     }
   }
 
-  /** Runs key maintenance now and then every `intervalMs` until `close()`. */
-  startKeyScheduler(intervalMs = 60_000): void {
+  /**
+   * Runs key maintenance now and then every `intervalMs` until `close()`. With `claim` (many replicas), each
+   * tick first asks the cluster for the interval, checking every quarter interval, so one replica maintains
+   * per interval and a replica that died is replaced within the next.
+   */
+  startKeyScheduler(intervalMs = 60_000, claim?: () => Promise<boolean>): void {
     if (this.scheduler) return;
-    void this.runKeyMaintenance();
-    this.scheduler = setInterval(() => void this.runKeyMaintenance(), intervalMs);
+    const tick = (): void => {
+      if (claim === undefined) {
+        void this.runKeyMaintenance();
+        return;
+      }
+      claim().then(
+        (mine) => (mine ? this.runKeyMaintenance() : undefined),
+        (error: unknown) => (this.options.onBackgroundError ?? (() => undefined))(error, 'key maintenance claim'),
+      );
+    };
+    tick();
+    this.scheduler = setInterval(tick, claim === undefined ? intervalMs : Math.max(250, Math.floor(intervalMs / 4)));
     this.scheduler.unref();
+  }
+
+  /**
+   * Another replica wrote (see the store's change feed): rebuild what this one holds from the rows changed.
+   * Keys are read again at once (a revoked key must stop signing everywhere within 2 s); token configs are
+   * dropped and read on next use.
+   */
+  onClusterChange(event: ChangeEvent): void {
+    const report = this.options.onBackgroundError ?? (() => undefined);
+    if (event.topic === 'resync') {
+      void this.keyRing.refreshAll();
+      this.tokens.invalidate();
+    } else if (event.topic === 'signing_keys' && event.tenantId !== null) {
+      this.keyRing.refresh(event.tenantId).catch((error: unknown) => report(error, `reloading the keys of ${event.tenantId}`));
+    } else if (event.topic === 'token_configs' && event.tenantId !== null) {
+      this.tokens.invalidate(event.tenantId);
+    }
   }
 
   private async recordKeyChange(

@@ -108,6 +108,22 @@ export class KeyRing {
     return promise;
   }
 
+  /**
+   * Another replica changed the tenant's keys: read them again if this replica holds them (the old ones keep
+   * serving until the new ones are built). A load already in flight may have read before the change, so the
+   * fresh read starts after it.
+   */
+  refresh(tenantId: string): Promise<TenantKeys | undefined> {
+    if (!this.loaded.has(tenantId) && !this.loading.has(tenantId)) return Promise.resolve(undefined);
+    const inFlight = this.loading.get(tenantId) ?? Promise.resolve(undefined);
+    return inFlight.catch(() => undefined).then(() => this.load(tenantId));
+  }
+
+  /** Every held tenant, read again (the change feed may have missed changes). */
+  async refreshAll(): Promise<void> {
+    await Promise.all([...this.loaded.keys()].map((tenantId) => this.refresh(tenantId).catch(() => undefined)));
+  }
+
   forget(tenantId: string): void {
     this.loaded.delete(tenantId);
   }
@@ -180,6 +196,7 @@ export class KeyRing {
     if (preview.length === 0) return preview;
     const pairs = await this.generate(algorithm, preview.filter((a) => a.type === 'create').length);
     const actions = await store.transaction(async (tx) => {
+      await tx.signingKeys.lockTenant(tenantId);
       const keys = await tx.signingKeys.listForTenant(tenantId);
       const actions = plan(keys, now());
       if (actions.filter((a) => a.type === 'create').length > pairs.length) {

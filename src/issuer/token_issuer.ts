@@ -80,7 +80,15 @@ export class TokenIssuer {
     const { now, store } = this.options;
     const cached = this.freshConfigs(tenantId);
     if (cached) return cached;
-    const records = await store.tokenConfigs.list(tenantId);
+    let records: Awaited<ReturnType<typeof store.tokenConfigs.list>>;
+    try {
+      records = await store.tokenConfigs.list(tenantId);
+    } catch (error) {
+      // The database is briefly away: keep issuing from what was read last (changes arrive by the change feed).
+      const stale = this.configs.get(tenantId);
+      if (stale) return stale;
+      throw error;
+    }
     const byName = new Map(records.map((r) => [r.name, { config: compileStoredTokenConfig(r), payloads: new Map<string, PayloadFragments>() }]));
     const fresh: TenantTokenConfigs = { loadedAt: now(), byName, defaultName: defaultTokenConfigName(records.map((r) => r.name)) };
     this.configs.set(tenantId, fresh);

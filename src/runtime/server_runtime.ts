@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { ensureBootstrapAdminKey } from '../access/index.js';
 import { resolveMasterKey, type Config } from '../config/index.js';
 import { buildServer, createLogger, Metrics, type Logger, type ServerDeps } from '../server/index.js';
-import { openStore, type Store } from '../store/index.js';
+import { lockDatabaseForServer, openChangeFeed, openStore, type ChangeFeed, type Store } from '../store/index.js';
 import { wireServices, type WiringOptions } from './wire_services.js';
 
 export interface ServerRuntime {
@@ -31,11 +33,29 @@ export interface RuntimeOptions {
 export async function startServerRuntime(config: Config, options: RuntimeOptions = {}): Promise<ServerRuntime> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const now = options.now ?? Date.now;
-  const store = await openStore(config.databaseUrl);
+  // SQLite: one server per file (a second one is refused here, before it touches anything).
+  const serverLock = lockDatabaseForServer(config.databaseUrl);
+  let store: Store;
   try {
+    store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize, statementTimeoutMs: config.databaseStatementTimeoutMs });
+  } catch (error) {
+    serverLock?.release();
+    throw error;
+  }
+  let changes: ChangeFeed | undefined;
+  try {
+    if (store.migrationsApplied.length > 0) logger.info({ migrations: store.migrationsApplied }, 'database migrated');
     const masterKey = resolveMasterKey(config, (message) => logger.warn(message));
     const bootstrap = await ensureBootstrapAdminKey(store, config.adminToken, now());
     const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? true });
+    // Many replicas: hear what the others write (PostgreSQL LISTEN/NOTIFY plus polling; nothing on SQLite).
+    const feed = await openChangeFeed(store, { onError: (error) => logger.warn({ err: error }, 'change feed: lost the database; polling and reconnecting') });
+    changes = feed;
+    // Cluster jobs: on PostgreSQL every replica asks, one per interval runs (store.clusterJobs); SQLite is one process.
+    const replica = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    const { clusterJobs } = store;
+    const clusterClaim =
+      store.dialect === 'postgres' ? (job: string, intervalMs: number) => () => clusterJobs.claim(job, replica, now(), intervalMs) : undefined;
     const { deps, driftWatch } = wireServices({
       config,
       store,
@@ -43,12 +63,18 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       logger,
       metrics,
       now,
+      changes: feed,
+      ...(clusterClaim ? { clusterClaim } : {}),
       ...(options.issuerSigning ? { issuerSigning: options.issuerSigning } : {}),
       ...(options.broker ? { broker: options.broker } : {}),
     });
+    let draining = false;
+    // A replica shutting down leaves the load balancer's rotation before it stops accepting.
+    deps.readiness.push(async () => (draining ? { name: 'serving', ok: false, detail: { draining: true } } : { name: 'serving', ok: true }));
     const { issuer } = deps;
     const app = await buildServer(deps);
-    issuer.startKeyScheduler();
+    const keyMaintenanceMs = 60_000;
+    issuer.startKeyScheduler(keyMaintenanceMs, clusterClaim?.('key_maintenance', keyMaintenanceMs));
     driftWatch?.start();
     let url = '';
     if (options.listen ?? true) {
@@ -68,15 +94,21 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
       url,
       generatedAdminToken: bootstrap.generatedToken,
       masterKey,
+      /** Drains: not ready at once, stops the schedules, stops accepting, answers what is in flight, flushes the audit buffer. */
       async close() {
+        draining = true;
         await driftWatch?.stop();
         await app.close();
         await issuer.close();
+        await feed.close();
         await store.close();
+        serverLock?.release();
       },
     };
   } catch (error) {
+    await changes?.close();
     await store.close();
+    serverLock?.release();
     throw error;
   }
 }

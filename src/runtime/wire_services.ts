@@ -6,7 +6,7 @@ import { createDbAuthService } from '../db_auth/index.js';
 import { createConnectionDriftWatch, createDoctorService, diagnoseVerificationFailure, type DriftWatch } from '../doctor/index.js';
 import { DEFAULT_ROTATION_POLICY, Issuer } from '../issuer/index.js';
 import type { Logger, Metrics, ServerDeps } from '../server/index.js';
-import type { Store, WorkloadRecord } from '../store/index.js';
+import type { ChangeFeed, Store, WorkloadRecord } from '../store/index.js';
 
 export interface WiringOptions {
   config: Config;
@@ -19,6 +19,10 @@ export interface WiringOptions {
   issuerSigning?: 'worker' | 'inline';
   /** Broker tuning: STS endpoint override (else the SDK reads AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL), cache, verification retries. */
   broker?: Pick<BrokerServicesOptions, 'sts' | 'cache'> & { verifyRetry?: VerifyRetryOptions };
+  /** What other replicas change (PostgreSQL); the caches built here subscribe to it. */
+  changes?: ChangeFeed;
+  /** Many replicas: a claim for each interval of a cluster job (see store.clusterJobs); absent on SQLite. */
+  clusterClaim?: (job: string, intervalMs: number) => () => Promise<boolean>;
   /** Operator session idle and absolute lifetimes (default 2 h idle, 12 h absolute). */
   sessionLifetimes?: SessionLifetimes;
 }
@@ -89,7 +93,13 @@ export function wireServices(options: WiringOptions): WiredServices {
     metrics,
     readiness: [() => broker.readiness(), ...(idp === undefined ? [] : [() => idp.readiness()])],
     now,
+    ...(options.changes ? { changes: options.changes } : {}),
   };
+  // Many replicas: what another replica writes reaches these caches within 2 s (src/store/change_feed.ts).
+  options.changes?.subscribe((event) => {
+    issuer.onClusterChange(event);
+    deps.auth.onClusterChange(event);
+  });
   // The doctor re-tests every connection on a schedule, so a customer's edit to a trust policy is noticed.
   const driftWatch =
     config.driftWatchIntervalSeconds > 0
@@ -97,6 +107,7 @@ export function wireServices(options: WiringOptions): WiredServices {
           ...doctorDeps,
           intervalMs: config.driftWatchIntervalSeconds * 1000,
           onError: (error, where) => logger.error({ err: error, ...where }, 'drift watch: a connection test failed to run'),
+          ...(options.clusterClaim ? { claim: options.clusterClaim('drift_watch', config.driftWatchIntervalSeconds * 1000) } : {}),
         })
       : undefined;
   return { deps, driftWatch };

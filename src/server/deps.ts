@@ -5,7 +5,7 @@ import type { ConnectionService } from '../connections/index.js';
 import type { DbAuthService } from '../db_auth/index.js';
 import type { DoctorService } from '../doctor/index.js';
 import type { Issuer } from '../issuer/index.js';
-import type { Store } from '../store/index.js';
+import type { ChangeFeed, Store } from '../store/index.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { ReadinessCheck } from './readiness.js';
@@ -40,4 +40,6 @@ export interface ServerDeps {
   readiness: ReadinessCheck[];
   /** Milliseconds since the epoch; injected so tests can move time. */
   now: () => number;
+  /** What other replicas on the same PostgreSQL changed; caches built here subscribe to forget stale entries. */
+  changes?: ChangeFeed;
 }

@@ -37,6 +37,15 @@ function body(code: string, message: string, details?: Record<string, unknown>):
   return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
 }
 
+/** Socket errors, and PostgreSQL's connection-exception (08…) and shutdown (57P01–57P03) classes. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03']);
+
+function isDatabaseUnreachable(error: { code?: unknown; message?: unknown }): boolean {
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (UNREACHABLE_CODES.has(code) || code.startsWith('08')) return true;
+  return typeof error.message === 'string' && /^Connection terminated/.test(error.message);
+}
+
 /** Every error leaves as the envelope; unexpected ones are logged and answered as a bare 500. */
 export function installErrorEnvelope(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -59,6 +68,11 @@ export function installErrorEnvelope(app: FastifyInstance): void {
     if (known) return reply.status(known.status).send(body(known.code, known.message ?? error.message));
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send(body('bad_request', error.message));
+    }
+    if (isDatabaseUnreachable(error)) {
+      // Not this request's fault and not a bug: say so, so clients and load balancers retry elsewhere.
+      request.log.warn({ err: error }, 'the database is unreachable');
+      return reply.status(503).send(body('database_unavailable', 'The database is unreachable; retry shortly.'));
     }
     request.log.error({ err: error }, 'unexpected error');
     return reply.status(500).send(body('internal_error', 'Internal error.'));

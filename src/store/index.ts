@@ -13,3 +13,6 @@ export type { OperatorSessionRecord, OperatorSignInRecord } from './operator_ses
 export type { AuditEvent, NewAuditEvent, AuditQuery } from './audit_log.js';
 export { hashSecret } from './secret_hash.js';
 export { toTimestamp, fromTimestamp } from './clock.js';
+export { openChangeFeed, type ChangeFeed, type ChangeEvent, type ChangeListener, type ClusterChange, type ChangeFeedOptions } from './change_feed.js';
+export { ClusterJobRepository } from './cluster_jobs.js';
+export { lockDatabaseForServer, type ServerLock } from './sqlite_server_lock.js';

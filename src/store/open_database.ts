@@ -14,8 +14,16 @@ export interface OpenDatabase {
   dialect: DialectName;
 }
 
+/** PostgreSQL pool settings (ignored by SQLite). */
+export interface PoolOptions {
+  /** Connections in this process's pool (default 10). */
+  poolSize?: number;
+  /** `statement_timeout` in ms for every connection; 0 or unset: none. */
+  statementTimeoutMs?: number;
+}
+
 /** The dialect layer: the only place that knows which database is behind Kysely. */
-export function openDatabase(databaseUrl: string): OpenDatabase {
+export function openDatabase(databaseUrl: string, options: PoolOptions = {}): OpenDatabase {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length);
     if (!path) throw new InvalidInputError('invalid_configuration', 'ROLEBRIDGE_DATABASE_URL: sqlite: needs a path or :memory:');
@@ -27,9 +35,15 @@ export function openDatabase(databaseUrl: string): OpenDatabase {
     return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-    // An idle client that loses its server must not crash the process; the next query reports it.
+    const pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: options.poolSize ?? 10,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    });
+    // A client that loses its server must not crash the process, idle (the pool's 'error') or checked out for a
+    // query (the client's own 'error', which nobody else listens to): the query in flight rejects and reports it.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
   }
   throw new InvalidInputError('invalid_configuration', "ROLEBRIDGE_DATABASE_URL: expected 'sqlite:<path>' or 'postgres://…'");
@@ -37,12 +51,17 @@ export function openDatabase(databaseUrl: string): OpenDatabase {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Applies every pending migration; safe to run from several replicas (Kysely takes a lock). */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+/**
+ * Applies every pending migration and answers the names this call applied. Safe from several replicas
+ * starting at once: Kysely runs the migrations in one transaction under a lock (PostgreSQL: an advisory
+ * transaction lock), so the first applies them and the others find nothing left to do.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
     throw new UnavailableError('migration_failed', `Database migration ${failed ?? ''} failed: ${(error as Error).message}`.replace('  ', ' '));
   }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
 }

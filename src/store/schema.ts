@@ -94,6 +94,22 @@ export interface SetupCodesTable {
   session_expires_at: string | null;
 }
 
+/** One row per cluster job: who ran it last and when (migration 009). */
+export interface ClusterJobsTable {
+  name: string;
+  holder: string;
+  last_run_at: string;
+}
+
+/** PostgreSQL only: changes to watched tables, written by triggers (migration 009); pruned after minutes. */
+export interface ClusterChangesTable {
+  seq: string;
+  topic: string;
+  tenant_id: string | null;
+  tx_id: string;
+  created_at: string;
+}
+
 /** A sign-in in progress (migration 005): what the callback checks. Single use, minutes long. */
 export interface OperatorSignInsTable {
   state_hash: string;
@@ -135,6 +151,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   audit_events: AuditEventsTable;
   setup_codes: SetupCodesTable;
+  cluster_jobs: ClusterJobsTable;
+  cluster_changes: ClusterChangesTable;
   operator_sign_ins: OperatorSignInsTable;
   operator_sessions: OperatorSessionsTable;
 }

@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DialectName } from './open_database.js';
 import type { Database, SigningKeysTable } from './schema.js';
 
 /**
@@ -42,7 +43,20 @@ function fromRow(row: Selectable<SigningKeysTable>): SigningKeyRecord {
 }
 
 export class SigningKeyRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName = 'sqlite',
+  ) {}
+
+  /**
+   * Makes this transaction the tenant's only key writer until it ends: two replicas rotating at once plan one
+   * after the other, so the second sees the first's keys (and is refused) instead of adding a second next key.
+   * PostgreSQL: a transaction-scoped advisory lock; SQLite: transactions of the one process are serialized already.
+   */
+  async lockTenant(tenantId: string): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await sql`select pg_advisory_xact_lock(hashtext(${`rolebridge.signing_keys:${tenantId}`}))`.execute(this.db);
+  }
 
   async insert(key: SigningKeyRecord): Promise<void> {
     await this.db

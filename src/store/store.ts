@@ -1,12 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import { ConflictError } from '../core/index.js';
 import { ApiKeyRepository } from './api_keys.js';
+import { ClusterJobRepository } from './cluster_jobs.js';
 import { AuditLog } from './audit_log.js';
 import { ConnectionRepository } from './connections.js';
 import { OperatorSessionRepository } from './operator_sessions.js';
 import { SetupCodeRepository } from './setup_codes.js';
 import { SigningKeyRepository } from './signing_keys.js';
-import { migrateToLatest, openDatabase, type DialectName } from './open_database.js';
+import { migrateToLatest, openDatabase, type DialectName, type PoolOptions } from './open_database.js';
 import type { Database } from './schema.js';
 import { TenantRepository } from './tenants.js';
 import { TokenConfigRepository } from './token_configs.js';
@@ -22,17 +23,22 @@ export class Repositories {
   readonly connections: ConnectionRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly setupCodes: SetupCodeRepository;
+  readonly clusterJobs: ClusterJobRepository;
   readonly operatorSessions: OperatorSessionRepository;
 
-  constructor(readonly db: Kysely<Database>) {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: DialectName,
+  ) {
     this.tenants = new TenantRepository(db);
     this.tokenConfigs = new TokenConfigRepository(db);
     this.workloads = new WorkloadRepository(db);
     this.apiKeys = new ApiKeyRepository(db);
     this.audit = new AuditLog(db);
     this.connections = new ConnectionRepository(db);
-    this.signingKeys = new SigningKeyRepository(db);
+    this.signingKeys = new SigningKeyRepository(db, dialect);
     this.setupCodes = new SetupCodeRepository(db);
+    this.clusterJobs = new ClusterJobRepository(db);
     this.operatorSessions = new OperatorSessionRepository(db);
   }
 }
@@ -40,10 +46,15 @@ export class Repositories {
 export class Store extends Repositories {
   constructor(
     db: Kysely<Database>,
-    readonly dialect: DialectName,
+    dialect: DialectName,
+    /** The URL it was opened with: the change feed opens its own listening connection to it. */
+    readonly connectionUrl = '',
   ) {
-    super(db);
+    super(db, dialect);
   }
+
+  /** The migrations this process applied when it opened the database (none when another replica had). */
+  migrationsApplied: string[] = [];
 
   /**
    * Runs `work` in one transaction: every write inside lands, or none does. Services check for an existing
@@ -52,7 +63,7 @@ export class Store extends Repositories {
    */
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
     try {
-      return await this.db.transaction().execute((trx) => work(new Repositories(trx)));
+      return await this.db.transaction().execute((trx) => work(new Repositories(trx, this.dialect)));
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError('concurrent_change', 'Another request created or changed the same resource at the same time; read it again, then retry.');
@@ -61,9 +72,17 @@ export class Store extends Repositories {
     }
   }
 
-  /** Readiness: the database answers a trivial query. */
-  async ping(): Promise<void> {
-    await sql`select 1`.execute(this.db);
+  /** Readiness: the database answers a trivial query within `timeoutMs` (an unreachable host must not hang the probe). */
+  async ping(timeoutMs = 2000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`the database did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([sql`select 1`.execute(this.db), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {
@@ -78,13 +97,16 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Opens the database named by `databaseUrl` and applies pending migrations. */
-export async function openStore(databaseUrl: string): Promise<Store> {
-  const { db, dialect } = openDatabase(databaseUrl);
+export async function openStore(databaseUrl: string, pool: PoolOptions = {}): Promise<Store> {
+  const { db, dialect } = openDatabase(databaseUrl, pool);
+  let applied: string[];
   try {
-    await migrateToLatest(db);
+    applied = await migrateToLatest(db);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return new Store(db, dialect);
+  const store = new Store(db, dialect, databaseUrl);
+  store.migrationsApplied = applied;
+  return store;
 }

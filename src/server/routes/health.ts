@@ -22,7 +22,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
       config: { quiet: true },
       schema: {
         tags: ['health'],
-        summary: 'Readiness: the database answers and no dependency is down',
+        summary: 'Readiness: the database answers, no dependency is down and the server is not draining',
         response: {
           200: { $ref: 'rolebridge.readiness#' },
           503: { $ref: 'rolebridge.readiness#' },

@@ -4,6 +4,7 @@ import { connections } from './002_connections.js';
 import { connectionTests } from './003_connection_tests.js';
 import { setupCodes } from './004_setup_codes.js';
 import { operatorSessions } from './005_operator_sessions.js';
+import { clusterCoordination } from './009_cluster_coordination.js';
 
 /** Versioned migrations, applied in name order on start. Never edit one that has been released; add the next. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '003_connection_tests': connectionTests,
   '004_setup_codes': setupCodes,
   '005_operator_sessions': operatorSessions,
+  '009_cluster_coordination': clusterCoordination,
 };
