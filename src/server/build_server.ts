@@ -8,6 +8,7 @@ import { issuerDocumentsFastPath } from './issuer_documents_fast_path.js';
 import { installOpenApi } from './openapi.js';
 import { readinessSchema } from './routes/health.js';
 import { routeRegistrations } from './routes/index.js';
+import { installWebConsole } from './web_console.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -70,6 +71,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await installOpenApi(app);
   await app.register(cookie);
   for (const register of routeRegistrations) await register(app, deps);
+  installWebConsole(app);
   return app;
 }
 

@@ -90,6 +90,7 @@ function printDevBanner(input: {
   const secret = seed.workload.secret;
   printLine(style.bold('rolebridge dev is running'));
   printLine(`  server        ${serverUrl}   (API docs ${serverUrl}/docs)`);
+  printLine(`  console       ${serverUrl}/   (sign in with the admin token below)`);
   printLine(`  issuer        ${seed.issuer}   (${seed.issuer}/.well-known/openid-configuration)`);
   printLine(`  aws emulator  ${emulatorUrl}   (account ${input.account?.accountId ?? '?'}, admin keys ${input.account?.accessKeyId ?? '?'} / ${input.account?.secretAccessKey ?? '?'})`);
   printLine(`  admin token   ${input.adminToken}`);
