@@ -12,6 +12,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /api/v1/tenants/:tenant/token-configs': 'token_configs.read',
   'POST /api/v1/tenants/:tenant/workloads': 'workloads.write',
   'GET /api/v1/tenants/:tenant/workloads': 'workloads.read',
+  'POST /api/v1/tenants/:tenant/workloads/:workload/disable': 'workloads.write',
   'POST /api/v1/tenants/:tenant/connections': 'connections.write',
   'GET /api/v1/tenants/:tenant/connections': 'connections.read',
   'GET /api/v1/tenants/:tenant/connections/:connection': 'connections.read',

@@ -1,4 +1,4 @@
-import { awsSdkErrorFacts, TRANSIENT_AWS_CODES } from './aws_sdk_error.js';
+import { awsSdkErrorFacts, TRANSIENT_STS_CODES } from './aws_sdk_error.js';
 import { RolebridgeError } from '../core/index.js';
 
 /** Which STS call of a role chain failed: step 0 is AssumeRoleWithWebIdentity, step n the n-th hop. */
@@ -37,12 +37,10 @@ export class StsCallError extends RolebridgeError {
   }
 }
 
-// IDPCommunicationError: STS could not reach the identity provider this time.
-const transientCodes: ReadonlySet<string> = new Set([...TRANSIENT_AWS_CODES, 'IDPCommunicationError']);
 const validationCodes = new Set(['ValidationError', 'MalformedPolicyDocument', 'PackedPolicyTooLarge']);
 
 function classifyStsFailure(failure: StsFailure): { code: string; status: number } {
-  if (transientCodes.has(failure.stsCode) || (failure.httpStatus ?? 0) >= 500) return { code: 'sts_unavailable', status: 503 };
+  if (TRANSIENT_STS_CODES.has(failure.stsCode) || (failure.httpStatus ?? 0) >= 500) return { code: 'sts_unavailable', status: 503 };
   if (validationCodes.has(failure.stsCode)) return { code: 'sts_validation_failed', status: 422 };
   return { code: 'access_denied', status: 403 };
 }

@@ -13,7 +13,7 @@ export {
 export { sessionNameFor, SESSION_NAME_PATTERN } from './session_name.js';
 export { CredentialCache, type CacheAnswer, type CacheHealth, type CacheOutcome, type CredentialCacheOptions, type Expiring } from './credential_cache.js';
 export { credentialCacheKey } from './cache_key.js';
-export { createBrokerMetrics, noBrokerMetrics, type BrokerMetrics } from './broker_metrics.js';
+export type { BrokerMetrics } from './broker_metrics.js';
 export { roleChainOf, type BrokerConnection } from './broker_connection.js';
 export type { BrokerWorkload, MintedToken, TokenSource } from './token_source.js';
 export {

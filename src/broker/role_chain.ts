@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, type Credentials, type STSClient } from '@aws-sdk/client-sts';
 import { createStsClient, type SigningCredentials, type StsClientOptions } from '../aws/index.js';
-import { stsCallErrorFrom, type StsFailure } from '../aws/index.js';
+import { awsSdkErrorFacts, stsCallErrorFrom, type StsFailure } from '../aws/index.js';
 import type { TemporaryCredentials } from '../aws/index.js';
 
 /** One `AssumeRole` after the web-identity step, signed with the previous step's session. */
@@ -71,8 +71,7 @@ export function createRoleChainRunner(options: RoleChainRunnerOptions = {}): Rol
       options.onStsCall?.({ operation, durationMs: performance.now() - started });
       return result;
     } catch (error) {
-      const code = (error as { Code?: unknown; name?: unknown }).Code ?? (error as { name?: unknown }).name;
-      options.onStsCall?.({ operation, durationMs: performance.now() - started, errorCode: String(code ?? 'UnknownError') });
+      options.onStsCall?.({ operation, durationMs: performance.now() - started, errorCode: awsSdkErrorFacts(error, 'STS').code });
       throw error;
     }
   };

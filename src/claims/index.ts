@@ -4,3 +4,9 @@
  */
 export { SUBJECT_PLACEHOLDERS, SUBJECT_VALUE_PATTERN, type SubjectPlaceholder, type SubjectValues } from './subject_values.js';
 export { parseSetupScope, formatSetupScope, type SetupScope } from './setup_scope.js';
+export {
+  BUILT_IN_PROVIDER_KEY_CLAIMS,
+  CONDITION_KEY_CLAIMS,
+  isConditionKeyClaim,
+  SINGLE_VALUED_CONDITION_KEY_CLAIMS,
+} from './condition_key_claims.js';

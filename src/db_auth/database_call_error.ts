@@ -34,10 +34,9 @@ export class DatabaseCallError extends RolebridgeError {
 
 const deniedCodes = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException']);
 const notFoundCodes = new Set(['ClusterNotFound', 'ClusterNotFoundFault', 'ResourceNotFoundException']);
-const transientCodes = TRANSIENT_AWS_CODES;
 
 function classify(failure: DatabaseCallFailure): { code: string; status: number } {
-  if (transientCodes.has(failure.awsCode) || (failure.httpStatus ?? 0) >= 500) return { code: 'db_service_unavailable', status: 503 };
+  if (TRANSIENT_AWS_CODES.has(failure.awsCode) || (failure.httpStatus ?? 0) >= 500) return { code: 'db_service_unavailable', status: 503 };
   if (deniedCodes.has(failure.awsCode)) return { code: 'db_access_denied', status: 403 };
   if (notFoundCodes.has(failure.awsCode)) return { code: 'db_resource_not_found', status: 404 };
   return { code: 'db_request_rejected', status: 422 };

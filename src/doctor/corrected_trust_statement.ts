@@ -1,8 +1,8 @@
-import { ASSUME_ROLE_WITH_WEB_IDENTITY, TAG_SESSION, type PolicyStatement, type PolicyStatementJson } from '../policy/index.js';
+import { ASSUME_ROLE_WITH_WEB_IDENTITY, conditionAdmits, TAG_SESSION, type PolicyStatement, type PolicyStatementJson } from '../policy/index.js';
+import { isConditionKeyClaim } from '../claims/index.js';
 import type { WebIdentityFacts } from './web_identity_context.js';
 
 /** The claims AWS exposes as `<prefix>:<claim>` condition keys for a generic OIDC provider. */
-export const EXPOSED_OIDC_CLAIMS: ReadonlySet<string> = new Set(['aud', 'sub', 'amr', 'azp', 'email', 'oaud']);
 
 /** A condition as the corrected statement will hold it. */
 interface ConditionEntry {
@@ -78,7 +78,7 @@ function correctedCondition(
   const isProviderKey = colon > 0 && /[./]/.test(prefix);
   if (!isProviderKey) return { operator: condition.operator, key, values: [...condition.values] };
   // AWS never exposes custom claims: such a condition can never match, whatever its value.
-  if (!EXPOSED_OIDC_CLAIMS.has(claim)) return undefined;
+  if (!isConditionKeyClaim(claim)) return undefined;
   const correctKey = `${facts.keyPrefix}:${claim}`;
   const keyWasWrong = key !== correctKey;
   if (claim === 'sub' && facts.subject !== undefined && (failing || keyWasWrong) && !matchesLiterally(condition, facts.subject)) {
@@ -91,15 +91,9 @@ function correctedCondition(
   return { operator: condition.operator, key: correctKey, values: [...condition.values] };
 }
 
-/** Whether a sub condition already admits the subject (exactly, or by a StringLike pattern). */
+/** Whether a sub condition already admits the subject, read with the policy engine's own operators. */
 function matchesLiterally(condition: PolicyStatement['conditions'][number], subject: string): boolean {
-  const like = /stringlike/i.test(condition.operator);
-  return condition.values.some((value) => (like ? wildcardToRegExp(value).test(subject) : value === subject));
-}
-
-function wildcardToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
+  return conditionAdmits(condition.operator, condition.values, subject) ?? false;
 }
 
 function conditionBlock(entries: readonly ConditionEntry[]): Record<string, Record<string, string | string[]>> {

@@ -2,6 +2,7 @@ import {
   ASSUME_ROLE_WITH_WEB_IDENTITY,
   evaluatePolicy,
   parsePolicy,
+  conditionAdmits,
   PolicyParseError,
   TAG_SESSION,
   webIdentityRequest,
@@ -11,7 +12,8 @@ import {
   type PolicyStatement,
   type StatementEvaluation,
 } from '../policy/index.js';
-import { correctedSubjectCondition, correctedTrustStatement, EXPOSED_OIDC_CLAIMS } from './corrected_trust_statement.js';
+import { isConditionKeyClaim } from '../claims/index.js';
+import { correctedSubjectCondition, correctedTrustStatement } from './corrected_trust_statement.js';
 import { diagnosisOf, type Diagnosis, type DiagnosisFinding, type StsErrorEvidence } from './diagnosis.js';
 import type { WebIdentityFacts } from './web_identity_context.js';
 
@@ -157,7 +159,7 @@ function conditionFindings(condition: ConditionEvaluation, facts: WebIdentityFac
   const prefix = key.slice(0, colon);
   const claim = key.slice(colon + 1).toLowerCase();
   const isProviderKey = colon > 0 && /[./]/.test(prefix);
-  if (isProviderKey && !EXPOSED_OIDC_CLAIMS.has(claim)) {
+  if (isProviderKey && !isConditionKeyClaim(claim)) {
     return [
       {
         code: 'trust_condition_key_unavailable',
@@ -226,13 +228,7 @@ function conditionFindings(condition: ConditionEvaluation, facts: WebIdentityFac
 
 /** Whether the condition's values would admit this claim value (ignoring the key name). */
 function requiredAdmits(condition: ConditionEvaluation, value: string): boolean {
-  const like = /like/i.test(condition.operator);
-  const ignoreCase = /ignorecase/i.test(condition.operator);
-  return condition.requiredValues.some((required) => {
-    if (!like) return ignoreCase ? required.toLowerCase() === value.toLowerCase() : required === value;
-    const pattern = required.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    return new RegExp(`^${pattern}$`).test(value);
-  });
+  return conditionAdmits(condition.operator, condition.requiredValues, value) ?? false;
 }
 
 function tagSessionFinding(statement: PolicyStatement | undefined, facts: WebIdentityFacts): DiagnosisFinding {

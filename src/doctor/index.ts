@@ -1,6 +1,6 @@
 /** The doctor: connection tests (steps, diagnosis, negative probes), their history, the drift watch. */
 export { testConnection, type DoctorTokens, type TestConnectionOptions } from './test_connection.js';
-export { diagnoseStsError, STS_ERROR_CATALOG, type DiagnosisContext } from './sts_error_catalog.js';
+export { diagnoseStsError, type DiagnosisContext } from './sts_error_catalog.js';
 export { diagnoseTrustFailure } from './diagnose_trust_failure.js';
 export { correctedTrustStatement } from './corrected_trust_statement.js';
 export { webIdentityFacts, type WebIdentityFacts } from './web_identity_context.js';
@@ -10,9 +10,9 @@ export { runNegativeProbes, probeSessionName, PROBE_ORDER, type MintedProbe } fr
 export { checkIssuerPublication, type IssuerPublication } from './check_issuer_publication.js';
 export { renderConnectionTest, renderDiagnosis, type TextStyle } from './render_diagnosis.js';
 export { runConnectionTest, type ConnectionTestAnswer, type ConnectionTestRequest, type ConnectionTestServiceDeps } from './connection_test_service.js';
-export { recordTestRun, exchangePassed, type DriftChange, type TestRunStore } from './record_test_run.js';
-export { DriftWatch, systemClock, type DriftClock, type DriftSweep, type DriftWatchOptions } from './drift_watch.js';
+export { recordTestRun, type DriftChange, type TestRunStore } from './record_test_run.js';
+export { DriftWatch, type DriftClock, type DriftSweep, type DriftWatchOptions } from './drift_watch.js';
 export { createConnectionDriftWatch } from './connection_drift_watch.js';
-export { doctorMetrics, noDoctorMetrics, type DoctorMetrics } from './doctor_metrics.js';
+export { doctorMetrics, type DoctorMetrics } from './doctor_metrics.js';
 export { diagnoseVerificationFailure } from './diagnose_verification_failure.js';
 export { createDoctorService, type DoctorService } from './doctor_service.js';

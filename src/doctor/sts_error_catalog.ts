@@ -1,3 +1,4 @@
+import { THROTTLING_AWS_CODES, UNAVAILABLE_AWS_CODES } from '../aws/index.js';
 import { createOidcProviderCommand } from '../policy/index.js';
 import { diagnoseTrustFailure } from './diagnose_trust_failure.js';
 import { diagnosisOf, type Diagnosis, type DiagnosisFinding, type StsErrorEvidence } from './diagnosis.js';
@@ -450,7 +451,7 @@ export const STS_ERROR_CATALOG: readonly CatalogEntry[] = [
       ),
   },
   {
-    codes: ['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException'],
+    codes: THROTTLING_AWS_CODES,
     message: /./,
     diagnose: (_match, error) =>
       single(
@@ -467,7 +468,7 @@ export const STS_ERROR_CATALOG: readonly CatalogEntry[] = [
       ),
   },
   {
-    codes: ['NetworkError', 'TimeoutError', 'ServiceUnavailable', 'InternalFailure', 'ServiceFailure', 'InternalError'],
+    codes: UNAVAILABLE_AWS_CODES,
     message: /[\s\S]*/,
     diagnose: (_match, error, context) =>
       single(

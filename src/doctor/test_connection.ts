@@ -4,8 +4,7 @@ import { type BrokerConnection, roleChainOf } from '../broker/index.js';
 import { createRoleChainRunner, type RoleChainResult, type RoleChainRunner, type RoleChainRunnerOptions } from '../broker/index.js';
 import { sessionNameFor } from '../broker/index.js';
 import type { MintedToken } from '../broker/index.js';
-import { StsCallError } from '../aws/index.js';
-import { createStsClient } from '../aws/index.js';
+import { awsSdkErrorFacts, createStsClient, StsCallError } from '../aws/index.js';
 import { checkIssuerPublication, type IssuerPublication } from './check_issuer_publication.js';
 import type { ConnectionTestResult, ProbeResult, TestStep } from './connection_test_result.js';
 import { diagnosisOf, type Diagnosis, type DiagnosisFinding } from './diagnosis.js';
@@ -167,11 +166,10 @@ export async function testConnection(options: TestConnectionOptions): Promise<Co
       data: { arn: identity.Arn, account: identity.Account, userId: identity.UserId },
     });
   } catch (error) {
-    const sdk = error as { Code?: string; name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-    const code = String(sdk.Code ?? sdk.name ?? 'UnknownError');
-    steps.push({ name: 'get_caller_identity', status: 'failed', durationMs: since(identityStarted), detail: `GetCallerIdentity failed: ${code}: ${sdk.message ?? ''}` });
+    const { code, message } = awsSdkErrorFacts(error, 'STS');
+    steps.push({ name: 'get_caller_identity', status: 'failed', durationMs: since(identityStarted), detail: `GetCallerIdentity failed: ${code}: ${message}` });
     diagnosis = diagnoseStsError(
-      { operation: 'GetCallerIdentity', step: connection.chain.length + 1, roleArn: result.roleArn, code, message: sdk.message ?? '' },
+      { operation: 'GetCallerIdentity', step: connection.chain.length + 1, roleArn: result.roleArn, code, message },
       context,
     );
   } finally {

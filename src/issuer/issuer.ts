@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import { ConflictError, InvalidInputError, NotFoundError, RolebridgeError } from '../core/index.js';
-import { hashSecret, type ChangeEvent, type Repositories, type Store, type TenantRecord, type TokenConfigRecord, type WorkloadRecord } from '../store/index.js';
+import { hashSecret, type AuditAction, type ChangeEvent, type Repositories, type Store, type TenantRecord, type TokenConfigRecord, type WorkloadRecord } from '../store/index.js';
 import { AuditBuffer } from './audit_buffer.js';
 import type { IssuerDocuments } from './issuer_documents.js';
 import { registerIssuerMetrics } from './issuer_metrics.js';
@@ -46,6 +46,8 @@ export interface WorkloadView {
   /** The `sub` its tokens carry under the tenant's default token config; null when there is none. */
   subject: string | null;
   createdAt: string;
+  /** When it was disabled (its secret no longer works); null while enabled. */
+  disabledAt: string | null;
 }
 
 
@@ -170,6 +172,11 @@ export class Issuer {
 
   async getTenant(id: string): Promise<TenantView> {
     return this.tenantView(await this.requireTenant(id));
+  }
+
+  /** Every tenant, by id (the route narrows it to what the caller's roles reach). */
+  async listTenants(): Promise<TenantView[]> {
+    return (await this.options.store.tenants.list()).map((tenant) => this.tenantView(tenant));
   }
 
   private tenantView(tenant: TenantRecord): TenantView {
@@ -325,7 +332,7 @@ export class Issuer {
     tx: Repositories,
     tenantId: string,
     actor: string,
-    action: string,
+    action: AuditAction,
     actions: Array<Record<string, string>>,
     requestId?: string,
   ): Promise<void> {
@@ -444,6 +451,31 @@ export class Issuer {
     return { ...(await this.workloadView(record)), secret };
   }
 
+  /**
+   * Disables a workload for good: its secret stops working (tokens and credentials already issued live until
+   * they expire). Disabling a disabled workload changes nothing and answers it as it is.
+   */
+  async disableWorkload(tenantId: string, id: string, actor: string, requestId?: string): Promise<WorkloadView> {
+    await this.requireTenant(tenantId);
+    const at = new Date(this.options.now()).toISOString();
+    const record = await this.options.store.transaction(async (tx) => {
+      const found = await tx.workloads.find(tenantId, id);
+      if (!found) throw new NotFoundError('workload_not_found', `Tenant ${tenantId} has no workload ${id}.`, { workload: id });
+      if (found.disabledAt !== null) return found;
+      await tx.workloads.disable(tenantId, id, at);
+      await tx.audit.record({
+        tenantId,
+        actor,
+        action: 'workload.disabled',
+        target: id,
+        ...(requestId ? { requestId } : {}),
+        details: { deployment: found.deployment, component: found.component, region: found.region },
+      });
+      return { ...found, disabledAt: at };
+    });
+    return this.workloadView(record);
+  }
+
   async listWorkloads(tenantId: string): Promise<WorkloadView[]> {
     await this.requireTenant(tenantId);
     const records = await this.options.store.workloads.list(tenantId);
@@ -461,7 +493,15 @@ export class Issuer {
         if (!(error instanceof RolebridgeError)) throw error;
       }
     }
-    return { id: workload.id, deployment: workload.deployment, component: workload.component, region: workload.region, subject, createdAt: workload.createdAt };
+    return {
+      id: workload.id,
+      deployment: workload.deployment,
+      component: workload.component,
+      region: workload.region,
+      subject,
+      createdAt: workload.createdAt,
+      disabledAt: workload.disabledAt,
+    };
   }
 
   // ── tokens ─────────────────────────────────────────────────────────────────────────────────────

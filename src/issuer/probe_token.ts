@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../core/index.js';
 import type { WorkloadRecord } from '../store/index.js';
 import type { Issuer } from './issuer.js';
-import { AWS_TAGS_CLAIM, renderAwsTagsClaim } from './session_tags.js';
+import { identityClaims } from './identity_claims.js';
 import { renderSubjectTemplate, type SubjectValues } from './subject_template.js';
 import { compileTokenConfig } from './token_config.js';
 import { subjectValuesOf } from './token_issuer.js';
@@ -86,12 +86,7 @@ export async function mintProbeToken(
     nbf: iat,
     exp,
     jti,
-    tenant_id: values.tenant,
-    deployment: values.deployment,
-    component: values.component,
-    ...(values.region === undefined ? {} : { region: values.region }),
-    ...config.claims,
-    ...(config.sessionTags ? { [AWS_TAGS_CLAIM]: renderAwsTagsClaim(config.sessionTags, values) } : {}),
+    ...identityClaims(config, values),
     [PROBE_CLAIM]: probe,
   };
   return { probe, token: await signer.sign(claims), jti, claims, subject, audience, expiresAt: exp * 1000 };

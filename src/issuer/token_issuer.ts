@@ -3,7 +3,7 @@ import { InvalidInputError, NotFoundError, UnavailableError } from '../core/inde
 import type { Store, WorkloadRecord } from '../store/index.js';
 import type { AuditBuffer } from './audit_buffer.js';
 import type { KeyRing } from './key_ring.js';
-import { AWS_TAGS_CLAIM, renderAwsTagsClaim } from './session_tags.js';
+import { identityClaims } from './identity_claims.js';
 import { renderSubjectTemplate, type SubjectValues } from './subject_template.js';
 import { compileStoredTokenConfig, defaultTokenConfigName, type CompiledTokenConfig } from './token_config.js';
 
@@ -155,14 +155,6 @@ function payloadFragments(issuer: string, config: CompiledTokenConfig, workload:
   const values = subjectValuesOf(workload);
   const sub = renderSubjectTemplate(config.subjectTemplate, values);
   const head = JSON.stringify({ iss: issuer, sub, aud: config.audience }).slice(0, -1);
-  const rest: Record<string, unknown> = {
-    tenant_id: workload.tenantId,
-    workload_id: workload.id,
-    deployment: workload.deployment,
-    component: workload.component,
-    ...(workload.region === null ? {} : { region: workload.region }),
-    ...config.claims,
-    ...(config.sessionTags ? { [AWS_TAGS_CLAIM]: renderAwsTagsClaim(config.sessionTags, values) } : {}),
-  };
+  const rest = identityClaims(config, values);
   return { head, tail: `,${JSON.stringify(rest).slice(1)}`, sub };
 }

@@ -22,8 +22,3 @@ export interface AuthorizationRequest {
    */
   readonly requiresTagSession?: boolean;
 }
-
-/** The same request for another action (for example `sts:TagSession`). */
-export function withAction(request: AuthorizationRequest, action: string): AuthorizationRequest {
-  return { ...request, action, requiresTagSession: false };
-}

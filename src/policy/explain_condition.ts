@@ -1,3 +1,4 @@
+import { isConditionKeyClaim } from '../claims/index.js';
 import type { AuthorizationRequest, ContextValue } from './authorization_request.js';
 import { conditionMatches, valueSatisfies } from './match_condition.js';
 import type { PreparedCondition } from './prepare_policy.js';
@@ -5,7 +6,6 @@ import type { ConditionEvaluation } from './policy_evaluation.js';
 import { hasWildcard } from './wildcard_matcher.js';
 
 /** The claims AWS turns into condition keys for a generic OIDC provider. */
-const DERIVED_OIDC_CLAIMS = ['aud', 'sub', 'amr', 'azp', 'email', 'oaud'];
 
 /** Evaluates one condition and says, in one sentence, why it matched or not. */
 export function explainCondition(prepared: PreparedCondition, request: AuthorizationRequest, value: ContextValue | undefined): ConditionEvaluation {
@@ -89,7 +89,7 @@ function missingKeySentence(prepared: PreparedCondition, request: AuthorizationR
     return `the request has no ${code(key)}${forAny}: the token's key is ${code(sameClaim)}; the condition key prefix must be the issuer without https:// (${code(expectedPrefix)}).`;
   }
   const providerPrefix = contextKeys.some((candidate) => candidate.startsWith(`${prefix}:`));
-  if (providerPrefix && !DERIVED_OIDC_CLAIMS.includes(claim.toLowerCase())) {
+  if (providerPrefix && !isConditionKeyClaim(claim)) {
     return `the request has no ${code(key)}${forAny}: AWS exposes only aud, sub, amr, azp and email from an OIDC token to trust policies; custom claims such as ${code(claim)} are never available, so this condition can never match.`;
   }
   if (key.toLowerCase() === 'sts:externalid' && request.principal.kind === 'Federated') {

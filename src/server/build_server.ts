@@ -13,6 +13,7 @@ import { AuthenticationFailures } from './authentication_failures.js';
 import { refuseNulInUrl, refuseUnsafeBody } from './request_text_limits.js';
 import { readinessSchema } from './routes/health.js';
 import { routeRegistrations } from './routes/index.js';
+import { installWebConsole } from './web_console.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -110,6 +111,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addHook('onRoute', authenticateFirst);
   await app.register(cookie);
   for (const register of routeRegistrations) await register(app, deps);
+  installWebConsole(app);
   return app;
 }
 

@@ -7,7 +7,8 @@ import {
   UpdateAssumeRolePolicyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { awsErrorCode, awsErrorMessage, deniedNeed, isAccessDenied } from './aws_error_code.js';
+import { awsErrorCode, awsErrorMessage, isAccessDenied } from '../aws/index.js';
+import { deniedNeed } from './denied_need.js';
 import type { SetupCallInput, SetupChange } from './setup_change.js';
 import { AwsSetupCallError, MissingAwsPermissionsError } from './setup_errors.js';
 

@@ -1,5 +1,5 @@
 import { GetRoleCommand, SimulatePrincipalPolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { awsErrorCode, awsErrorMessage } from './aws_error_code.js';
+import { awsErrorCode, awsErrorMessage } from '../aws/index.js';
 import type { SetupChange } from './setup_change.js';
 import type { PermissionNeed } from './setup_errors.js';
 

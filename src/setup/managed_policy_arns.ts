@@ -1,6 +1,7 @@
 import { GetPolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { InvalidInputError } from '../core/index.js';
-import { awsErrorCode, awsErrorMessage, deniedNeed, isAccessDenied } from './aws_error_code.js';
+import { awsErrorCode, awsErrorMessage, isAccessDenied } from '../aws/index.js';
+import { deniedNeed } from './denied_need.js';
 import { AwsSetupCallError, type PermissionNeed } from './setup_errors.js';
 
 /**

@@ -1,7 +1,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { InvalidInputError } from '../core/index.js';
 import type { PermissionParameters, PolicyStatementJson } from '../policy/index.js';
-import { awsErrorCode, awsErrorMessage } from './aws_error_code.js';
+import { awsErrorCode, awsErrorMessage } from '../aws/index.js';
 import type { AwsSetupClients } from './aws_setup_clients.js';
 import { issuerThumbprint } from './issuer_thumbprint.js';
 import { checkManagedPoliciesExist, managedPolicyArn } from './managed_policy_arns.js';

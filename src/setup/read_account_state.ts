@@ -6,7 +6,8 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { oidcProviderArn, type PolicyJson } from '../policy/index.js';
-import { awsErrorCode, awsErrorMessage, deniedNeed, isAccessDenied } from './aws_error_code.js';
+import { awsErrorCode, awsErrorMessage, isAccessDenied } from '../aws/index.js';
+import { deniedNeed } from './denied_need.js';
 import { parseTrustPolicy } from './merge_trust_statement.js';
 import { PERMISSION_POLICY_NAME, roleNameOf, type AccountState, type RoleState } from './plan_setup.js';
 import { AwsSetupCallError, type PermissionNeed } from './setup_errors.js';

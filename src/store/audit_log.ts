@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
+import type { AuditAction } from './audit_actions.js';
 import type { AuditEventsTable, Database } from './schema.js';
 
 /**
@@ -22,9 +23,11 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
-export type NewAuditEvent = Omit<AuditEvent, 'id' | 'occurredAt' | 'requestId' | 'target' | 'tenantId' | 'outcome' | 'details' | 'actor'> & {
+/** An event to record: its action comes from the catalogue (audit_actions.ts). */
+export type NewAuditEvent = Omit<AuditEvent, 'id' | 'occurredAt' | 'requestId' | 'target' | 'tenantId' | 'outcome' | 'details' | 'actor' | 'action'> & {
   /** The actor text (see AuditEvent.actor). */
   actor: string;
+  action: AuditAction;
 } &
   Partial<Pick<AuditEvent, 'occurredAt' | 'requestId' | 'target' | 'tenantId' | 'outcome' | 'details'>>;
 

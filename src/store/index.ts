@@ -12,6 +12,7 @@ export type { ApiKeyRecord, ApiKeyRole } from './api_keys.js';
 export type { SetupCodeRecord, NewSetupCode, SetupCodeExchange } from './setup_codes.js';
 export type { OperatorSessionRecord, OperatorSignInRecord } from './operator_sessions.js';
 export type { AuditEvent, NewAuditEvent, AuditQuery } from './audit_log.js';
+export { AUDIT_ACTIONS, type AuditAction } from './audit_actions.js';
 export { hashSecret } from './secret_hash.js';
 export { toTimestamp, fromTimestamp } from './clock.js';
 export { openChangeFeed, type ChangeFeed, type ChangeEvent, type ChangeListener, type ClusterChange, type ChangeFeedOptions } from './change_feed.js';

@@ -67,6 +67,18 @@ export class WorkloadRepository {
     return row && fromRow(row);
   }
 
+  /** Sets `disabled_at` once; false when the workload does not exist or was already disabled. */
+  async disable(tenantId: string, id: string, disabledAt: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('workloads')
+      .set({ disabled_at: disabledAt })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('disabled_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async list(tenantId: string): Promise<WorkloadRecord[]> {
     const rows = await this.db.selectFrom('workloads').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
     return rows.map(fromRow);

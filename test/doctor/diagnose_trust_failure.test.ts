@@ -65,6 +65,19 @@ describe('diagnoseTrustFailure with the trust policy', () => {
     expect(admits(diagnosis.correctedStatement!)).toBe(true);
   });
 
+  it.each([
+    ['StringNotLike', 'tenant:acme:*'],
+    ['StringNotEquals', subject],
+    ['StringNotLike', subject],
+  ])('reads %s as the negation it is: a %s that matches the subject refuses it', (operator, value) => {
+    const statement = { Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: providerArn }, Condition: { [operator]: { [`${prefix}:sub`]: value } } };
+    expect(admits(statement)).toBe(false);
+    const diagnosis = diagnoseTrustFailure(facts, policy(statement));
+    expect(diagnosis.code).toBe('trust_subject_mismatch');
+    expect(diagnosis.expected).toBe(`StringEquals ${subject}`);
+    expect(admits(diagnosis.correctedStatement!)).toBe(true);
+  });
+
   it('names a missing sts:TagSession when the token passes session tags', () => {
     const tagged = { ...claims, 'https://aws.amazon.com/tags': { principal_tags: { tenant: ['acme'] } } };
     const statement = { Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: providerArn }, Condition: { StringEquals: { [`${prefix}:sub`]: subject } } };

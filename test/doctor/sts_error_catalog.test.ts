@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseStsError, type DiagnosisContext } from '../../src/doctor/sts_error_catalog.js';
 import type { StsErrorEvidence } from '../../src/doctor/diagnosis.js';
+import { stsCallErrorFrom, TRANSIENT_STS_CODES } from '../../src/aws/index.js';
 
 /**
  * AWS's verbatim texts (AWS-REFERENCE §1.6, §4, §6) for the answers the emulator cannot be made to give
@@ -72,5 +73,17 @@ describe('diagnoseStsError', () => {
       code: 'trust_policy_refused',
       basis: 'inferred',
     });
+  });
+});
+
+describe('one list of transient STS answers', () => {
+  it('the doctor calls transient exactly what the broker answers 503 sts_unavailable for', () => {
+    for (const code of TRANSIENT_STS_CODES) {
+      expect(diagnoseStsError(web(code, 'Rate exceeded'), context).transient, code).toBe(true);
+      expect(stsCallErrorFrom(Object.assign(new Error('Rate exceeded'), { Code: code, $metadata: { httpStatusCode: 400 } }), { operation: 'AssumeRoleWithWebIdentity', step: 0, roleArn: context.connection.roleArn }).code, code).toBe('sts_unavailable');
+    }
+    for (const code of ['AccessDenied', 'InvalidIdentityToken', 'ValidationError']) {
+      expect(diagnoseStsError(web(code, 'Not authorized'), context).transient, code).toBe(false);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
-import { AWS_TAGS_CLAIM, DEFAULT_ROTATION_POLICY, Issuer } from '../../src/issuer/index.js';
+import { AWS_TAGS_CLAIM, DEFAULT_ROTATION_POLICY, Issuer, mintProbeToken, PROBE_CLAIM } from '../../src/issuer/index.js';
 import { parseSessionTags, renderAwsTagsClaim } from '../../src/issuer/session_tags.js';
 import { assertStaticClaims } from '../../src/issuer/token_claims.js';
 import { openStore, type Store, type WorkloadRecord } from '../../src/store/index.js';
@@ -73,6 +73,27 @@ describe('token contents', () => {
     });
     expect((claims.exp as number) - (claims.iat as number)).toBe(900);
     expect(Date.parse(expiresAt)).toBe((claims.exp as number) * 1000);
+  });
+
+  it('a probe token carries the claim set of a real token, with the neighbour\'s values', async () => {
+    const { issuer, workloadOf } = await setup('inline');
+    await issuer.createTokenConfig(
+      'acme',
+      {
+        name: 'default',
+        subjectTemplate: 'tenant:{tenant}:deployment:{deployment}:component:{component}',
+        claims: { plan: 'enterprise' },
+        sessionTags: { principalTags: { Component: '{component}' } },
+      },
+      'admin:test',
+    );
+    const { record } = await workloadOf('prod', 'api', 'eu-west-1');
+    const real = await verified(issuer, (await issuer.issueToken(record, {})).token);
+    const probe = await mintProbeToken(issuer, { workload: record, tokenConfig: 'default', probe: 'sibling_component', now: Date.now() });
+    if ('skipped' in probe) throw new Error(probe.skipped);
+    const probed = await verified(issuer, probe.token);
+    expect(Object.keys(probed).filter((claim) => claim !== PROBE_CLAIM).sort()).toEqual(Object.keys(real).sort());
+    expect(probed).toMatchObject({ component: 'rb-probe-api', workload_id: `rb-probe-${record.id}`, [AWS_TAGS_CLAIM]: { principal_tags: { Component: ['rb-probe-api'] } } });
   });
 
   it('RS256 tenants sign RS256 tokens', async () => {

@@ -83,7 +83,7 @@ describe.each(databasesUnderTest())('store on $dialect', ({ dialect, newUrl }) =
   it('keeps the audit log in write order and pages through it', async () => {
     store = await openStore(await newUrl());
     for (let i = 0; i < 5; i += 1) {
-      await store.audit.record({ actor: 'admin:bootstrap', action: 'test.event', tenantId: 'acme', details: { i } });
+      await store.audit.record({ actor: 'admin:bootstrap', action: 'tenant.created', tenantId: 'acme', details: { i } });
     }
     const all = await store.audit.list({ tenantId: 'acme' });
     expect(all.map((event) => event.details.i)).toEqual([0, 1, 2, 3, 4]);

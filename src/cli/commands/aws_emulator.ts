@@ -3,7 +3,7 @@ import { type AccountSeed, DEFAULT_ACCOUNT, startEmulator } from '../../emulator
 import { usageError } from '../cli_exit.js';
 import { listenError } from '../listen_error.js';
 import { printJson, printLine } from '../output.js';
-import { closeOnSignal } from './serve.js';
+import { closeOnSignal } from '../server_flags.js';
 
 interface AwsEmulatorFlags {
   host: string;

@@ -6,7 +6,8 @@ import { loadDevState, saveDevState } from '../dev/dev_state.js';
 import { DEMO_CONNECTION, DEMO_REGION, seedDemo } from '../dev/seed_demo.js';
 import { printLine } from '../output.js';
 import { style } from '../terminal_style.js';
-import { addServerOptions, closeOnSignal, configFromFlags, parsePortFlag, startServerOrExplain, type ServerFlags } from './serve.js';
+import { addServerOptions, closeOnSignal, configFromFlags, parsePortFlag, type ServerFlags } from '../server_flags.js';
+import { startServerOrExplain } from './serve.js';
 
 interface DevFlags extends ServerFlags {
   emulatorPort: string;
@@ -89,6 +90,7 @@ function printDevBanner(input: {
   const secret = seed.workload.secret;
   printLine(style.bold('rolebridge dev is running'));
   printLine(`  server        ${serverUrl}   (API docs ${serverUrl}/docs)`);
+  printLine(`  console       ${serverUrl}/   (sign in with the admin token below)`);
   printLine(`  issuer        ${seed.issuer}   (${seed.issuer}/.well-known/openid-configuration)`);
   printLine(`  aws emulator  ${emulatorUrl}   (account ${input.account?.accountId ?? '?'}, admin keys ${input.account?.accessKeyId ?? '?'} / ${input.account?.secretAccessKey ?? '?'})`);
   printLine(`  admin token   ${input.adminToken}`);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openIssuerPublisher } from '../../runtime/index.js';
 import { usageError } from '../cli_exit.js';
 import { printJson, printLine } from '../output.js';
-import { closeOnSignal, configFromFlags } from './serve.js';
+import { closeOnSignal, configFromFlags } from '../server_flags.js';
 
 interface PublishFlags {
   out?: string;

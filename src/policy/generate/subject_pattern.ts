@@ -1,8 +1,7 @@
+import { SUBJECT_PLACEHOLDERS, type SubjectPlaceholder } from '../../claims/index.js';
 import { InvalidInputError } from '../../core/index.js';
 
-/** The placeholders a subject template may use. */
-export const SUBJECT_PLACEHOLDERS = ['tenant', 'deployment', 'component', 'region', 'workload'] as const;
-export type SubjectPlaceholder = (typeof SUBJECT_PLACEHOLDERS)[number];
+export { SUBJECT_PLACEHOLDERS, type SubjectPlaceholder };
 
 /**
  * Who a trust policy admits:

@@ -1,9 +1,10 @@
+import { BUILT_IN_PROVIDER_KEY_CLAIMS, CONDITION_KEY_CLAIMS } from '../../claims/index.js';
 import type { LintFinding } from './lint_finding.js';
 import type { LintRule } from './lint_rules.js';
 import { isWebIdentityStatement, providerClaim } from './web_identity_statement.js';
 
 /** Claims AWS turns into condition keys for a generic OIDC provider. */
-const AVAILABLE_CLAIMS = new Set(['aud', 'sub', 'amr', 'azp', 'email', 'oaud', 'id', 'app_id', 'user_id']);
+const AVAILABLE_CLAIMS = new Set([...CONDITION_KEY_CLAIMS, ...BUILT_IN_PROVIDER_KEY_CLAIMS]);
 
 /** Custom claims never reach a trust policy: a condition on one never matches (for Allow) or never fires (for Deny). */
 export const customClaimCondition: LintRule = (document) => {

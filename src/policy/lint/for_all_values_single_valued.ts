@@ -1,9 +1,10 @@
+import { SINGLE_VALUED_CONDITION_KEY_CLAIMS } from '../../claims/index.js';
 import type { LintFinding } from './lint_finding.js';
 import type { LintRule } from './lint_rules.js';
 import { providerClaim } from './web_identity_statement.js';
 
 const SINGLE_VALUED_GLOBAL = /^(aws:(FederatedProvider|PrincipalArn|PrincipalAccount|PrincipalType|SourceIp|SourceArn|SourceAccount|SecureTransport|CurrentTime|EpochTime|MultiFactorAuthPresent|userid|username|RequestTag\/.+|PrincipalTag\/.+|ResourceTag\/.+)|sts:(RoleSessionName|ExternalId|SourceIdentity))$/i;
-const SINGLE_VALUED_CLAIMS = new Set(['sub', 'azp', 'email', 'oaud']);
+const SINGLE_VALUED_CLAIMS = new Set(SINGLE_VALUED_CONDITION_KEY_CLAIMS);
 
 /**
  * ForAllValues on a key that carries one value reads as "every value matches" but is also true when the key is

@@ -66,6 +66,7 @@ export const workloadSchema = {
     region: { type: ['string', 'null'] },
     subject: { type: ['string', 'null'], description: "`sub` under the tenant's default token config; null when there is none" },
     createdAt: { type: 'string', format: 'date-time' },
+    disabledAt: { type: ['string', 'null'], format: 'date-time', description: 'When it was disabled (its secret no longer works); null while enabled' },
   },
 } as const;
 

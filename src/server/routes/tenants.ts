@@ -4,7 +4,10 @@ import { errorResponseSchema } from '../error_envelope.js';
 import { tenantParams, tenantSchema } from './issuer_schemas.js';
 import type { RouteContext } from './route_context.js';
 
-/** `POST /api/v1/tenants` (creates the tenant and its first signing keys) and `GET /api/v1/tenants/{tenant}`. */
+/**
+ * `POST /api/v1/tenants` (creates the tenant and its first signing keys), `GET /api/v1/tenants` (the list)
+ * and `GET /api/v1/tenants/{tenant}`.
+ */
 export function registerTenantRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post<{ Body: { id: string; name: string; signingAlgorithm?: 'ES256' | 'RS256' } }>(
     '/api/v1/tenants',
@@ -30,6 +33,32 @@ export function registerTenantRoutes(app: FastifyInstance, ctx: RouteContext): v
     async (request, reply) => {
       const tenant = await ctx.issuer.createTenant(request.body, actorOf(request), request.id);
       return reply.status(201).send(tenant);
+    },
+  );
+
+  app.get(
+    '/api/v1/tenants',
+    {
+      preHandler: ctx.auth.requireOperator,
+      schema: {
+        tags: ['tenants'],
+        summary: 'The tenants this API key may see (a tenant-scoped key sees its own)',
+        security: [{ adminToken: [] }],
+        response: {
+          200: { type: 'object', required: ['tenants'], properties: { tenants: { type: 'array', items: tenantSchema } } },
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+        },
+      },
+    },
+    async (request) => {
+      // Any operator may ask; a caller whose roles are all tenant-limited sees only those tenants.
+      const principal = request.principal;
+      const grants = principal?.kind === 'operator' ? principal.operator.grants : [];
+      const tenants = await ctx.issuer.listTenants();
+      if (grants.some((grant) => grant.tenant === undefined)) return { tenants };
+      const mine = new Set(grants.map((grant) => grant.tenant));
+      return { tenants: tenants.filter((tenant) => mine.has(tenant.id)) };
     },
   );
 

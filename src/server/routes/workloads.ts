@@ -63,4 +63,27 @@ export function registerWorkloadRoutes(app: FastifyInstance, ctx: RouteContext):
     },
     async (request) => ({ workloads: await ctx.issuer.listWorkloads(request.params.tenant) }),
   );
+
+  app.post<{ Params: { tenant: string; workload: string } }>(
+    '/api/v1/tenants/:tenant/workloads/:workload/disable',
+    {
+      preHandler: ctx.auth.requireAdmin,
+      schema: {
+        tags: ['tenants'],
+        summary: 'Disable a workload: its secret stops working at once (tokens and credentials already issued live until they expire)',
+        security: [{ adminToken: [] }],
+        params: {
+          type: 'object',
+          required: ['tenant', 'workload'],
+          properties: { ...tenantParams.properties, workload: { type: 'string', minLength: 1, maxLength: 100 } },
+        },
+        response: { 200: workloadSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema },
+      },
+    },
+    async (request) => {
+      const workload = await ctx.issuer.disableWorkload(request.params.tenant, request.params.workload, actorOf(request), request.id);
+      ctx.auth.invalidate(); // the authenticator's short cache must not admit the secret any longer
+      return workload;
+    },
+  );
 }
