@@ -6,8 +6,17 @@ export interface RequestTally {
 }
 
 /**
+ * prom-client's default gauges that end in `_total` (which Prometheus reserves for counters; `promtool check
+ * metrics` flags them). Each repeats the sum of its per-type sibling (`nodejs_active_handles{type}` etc.),
+ * so `sum(nodejs_active_handles)` answers the same question.
+ */
+const TOTAL_SUFFIXED_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+/**
  * One registry per server instance (tests run many servers in one process). Rooms register their own
- * metrics on `registry`; names start with `rolebridge_`.
+ * metrics on `registry`; names start with `rolebridge_`. The default process and Node.js metrics keep their
+ * standard unprefixed names (`process_cpu_seconds_total`, `nodejs_heap_size_used_bytes`, ...): stock Node.js
+ * dashboards and alerts query exactly those, and the scrape's `job`/`instance` labels tell services apart.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -16,7 +25,10 @@ export class Metrics {
   private readonly tallies = new Map<string, { labels: { method: string; route: string; status: string }; tally: RequestTally }>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'rolebridge_process_' });
+    if (options.defaultMetrics ?? true) {
+      collectDefaultMetrics({ register: this.registry });
+      for (const name of TOTAL_SUFFIXED_GAUGES) this.registry.removeSingleMetric(name);
+    }
     const tallies = this.tallies;
     this.httpRequests = new Counter({
       name: 'rolebridge_http_requests_total',

@@ -2,7 +2,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 
-/** OpenAPI 3.1 built from the routes' JSON schemas; served at /openapi.json, browsable at /docs. */
+/**
+ * OpenAPI 3.1 built from the routes' JSON schemas; served at /openapi.json, browsable at /docs. Each route's
+ * schema names its `operationId` (clients generated from this document call it by that name: keep it when a
+ * route changes) and its `security` (`[]` on public routes).
+ */
 export async function installOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -14,7 +18,10 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
           'Keyless access from a SaaS platform to its customers\' AWS accounts: a multi-tenant OIDC issuer, connections ' +
           'and a credential broker, an IAM trust-policy engine and a doctor. Errors are always ' +
           '`{"error": {"code", "message", "details"}}` with a stable snake_case code.',
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
       },
+      // Relative: the API is served by the server that serves this document, whatever host or proxy it sits behind.
+      servers: [{ url: '/', description: 'The rolebridge server that serves this document' }],
       components: {
         securitySchemes: {
           adminToken: {
@@ -36,6 +43,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
             description: 'A console session after IdP sign-in (GET /auth/login). Changes also need the `X-CSRF-Token` header echoing the `rolebridge_csrf` cookie.',
           },
           workloadSecret: { type: 'http', scheme: 'bearer', description: 'The secret returned once when the workload was created.' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'ROLEBRIDGE_METRICS_TOKEN, required by /metrics only when it is set.' },
           setupCode: { type: 'http', scheme: 'bearer', description: 'A single-use set-up code (`rbs_…`) from POST /tenants/{t}/setup-codes; exchanged once.' },
           setupSession: {
             type: 'http',

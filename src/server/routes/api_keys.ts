@@ -35,6 +35,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: RouteContext): v
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['tenants'],
+        operationId: 'createApiKey',
         summary: 'Issue an API key (shown once): role admin, operator or viewer, optionally limited to one tenant',
         security,
         body: {
@@ -92,6 +93,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: RouteContext): v
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['tenants'],
+        operationId: 'listApiKeys',
         summary: 'Admin API keys (never the keys themselves)',
         security,
         response: { 200: { type: 'object', properties: { apiKeys: { type: 'array', items: apiKeySchema } } }, 401: errorResponseSchema, 403: errorResponseSchema },
@@ -106,6 +108,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: RouteContext): v
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['tenants'],
+        operationId: 'revokeApiKey',
         summary: 'Revoke an admin API key at once (the last key that administers every tenant cannot be revoked)',
         security,
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } },

@@ -35,6 +35,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: RouteContext): vo
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['audit'],
+        operationId: 'listAuditEvents',
         summary: "The tenant's audit events, oldest first",
         security: [{ adminToken: [] }],
         params: { type: 'object', properties: { tenant: { type: 'string', pattern: '^[a-z0-9-]{1,63}$' } }, required: ['tenant'] },

@@ -44,6 +44,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
     {
       schema: {
         tags: ['access'],
+        operationId: 'getAuthConfig',
+        security: [],
         summary: 'Public: whether the console offers sign-in with an identity provider',
         response: { 200: { type: 'object', required: ['idp'], properties: { idp: { type: 'boolean' }, issuer: { type: 'string' } } } },
       },
@@ -56,6 +58,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
     {
       schema: {
         tags: ['access'],
+        operationId: 'startSignIn',
+        security: [],
         summary: 'Starts the sign-in: redirects to the identity provider (authorization code + PKCE)',
         querystring: {
           type: 'object',
@@ -92,6 +96,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
     {
       schema: {
         tags: ['access'],
+        operationId: 'completeSignIn',
+        security: [],
         summary: "The identity provider's redirect back: checks state, nonce and PKCE, starts the session",
         response: { 303: { type: 'null', description: 'To returnTo (console) or the CLI listener' }, 400: errorResponseSchema, 401: errorResponseSchema, 503: errorResponseSchema },
       },
@@ -128,6 +134,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
       preHandler: ctx.auth.requireOperator,
       schema: {
         tags: ['access'],
+        operationId: 'signOut',
         summary: 'Ends the session now, on every replica (cookie callers send X-CSRF-Token)',
         security: [{ sessionCookie: [] }],
         response: { 204: { type: 'null' }, 401: errorResponseSchema, 403: errorResponseSchema },
@@ -147,6 +154,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
     {
       schema: {
         tags: ['access'],
+        operationId: 'exchangeCliSignInCode',
+        security: [],
         summary: '`rolebridge login`: exchanges the one-time code from the loopback redirect (with the PKCE verifier) for a session token',
         body: {
           type: 'object',

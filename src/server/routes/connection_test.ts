@@ -89,6 +89,7 @@ export function registerConnectionTestRoutes(app: FastifyInstance, ctx: RouteCon
       preHandler: ctx.auth.requireAdminOrSetup({ connection: (request) => (request.params as { connection: string }).connection }),
       schema: {
         tags: ['connections'],
+        operationId: 'testConnection',
         summary: 'Test a connection: every step of the exchange, a diagnosis of what fails, and probes the role must refuse',
         description:
           'Mints the connection\'s token for its workload, fetches discovery and JWKS as AWS does, runs AssumeRoleWithWebIdentity, each hop and ' +
@@ -132,6 +133,7 @@ export function registerConnectionTestRoutes(app: FastifyInstance, ctx: RouteCon
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['connections'],
+        operationId: 'listConnectionTests',
         summary: "The connection's test history, newest first (manual tests, verification, set-up and the scheduled drift watch)",
         security: [{ adminToken: [] }],
         params: { type: 'object', required: ['tenant', 'connection'], properties: { tenant: name, connection: name } },

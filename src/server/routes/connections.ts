@@ -86,6 +86,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
       }),
       schema: {
         tags: ['connections'],
+        operationId: 'createConnection',
         summary: 'Bind a role (and optional AssumeRole hops); verified with a real exchange before it is saved',
         description:
           'Unless `verify` is false, the server mints a token for a workload of the tenant, runs AssumeRoleWithWebIdentity and every hop, ' +
@@ -145,6 +146,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
       preHandler: ctx.auth.requireAdminOrSetup(),
       schema: {
         tags: ['connections'],
+        operationId: 'listConnections',
         summary: "The tenant's connections",
         description: 'A set-up session sees only the connections of its own token config (and only its pinned connection, when it has one).',
         security: [{ adminToken: [] }, { setupSession: [] }],
@@ -179,6 +181,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
       preHandler: ctx.auth.requireAdminOrSetup({ connection: (request) => (request.params as { connection: string }).connection }),
       schema: {
         tags: ['connections'],
+        operationId: 'getConnection',
         summary: 'One connection',
         security: [{ adminToken: [] }, { setupSession: [] }],
         params: connectionParams,
@@ -196,6 +199,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['connections'],
+        operationId: 'deleteConnection',
         summary: 'Remove a connection; workloads stop receiving its credentials within seconds (issued ones live until they expire)',
         security: [{ adminToken: [] }],
         params: connectionParams,

@@ -92,6 +92,7 @@ export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext
       preSerialization: addAwsErrorFields,
       schema: {
         tags: ['workload'],
+        operationId: 'getCredentials',
         summary: 'AWS credentials for a connection, in the container-credentials format',
         description:
           'Cached and refreshed ahead of expiry; while STS fails, still-valid credentials keep being served. ' +

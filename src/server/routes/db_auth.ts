@@ -60,6 +60,7 @@ export function registerDbAuthRoutes(app: FastifyInstance, ctx: RouteContext): v
       preHandler: ctx.auth.requireWorkload,
       schema: {
         tags: ['workload'],
+        operationId: 'createDbAuthToken',
         summary: 'A database password from IAM (RDS/Aurora token, Redshift, Redshift Serverless)',
         description:
           `Off unless ROLEBRIDGE_FEATURE_AWS_DATABASE_IAM_AUTH is true; then every request is 403 \`feature_disabled\` ` +

@@ -11,7 +11,13 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
     '/healthz',
     {
       config: { quiet: true },
-      schema: { tags: ['health'], summary: 'Liveness', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } },
+      schema: {
+        operationId: 'getHealth',
+        security: [],
+        tags: ['health'],
+        summary: 'Liveness',
+        response: { 200: { type: 'object', properties: { status: { type: 'string' } } } },
+      },
     },
     async (_request, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(healthBody),
   );
@@ -22,6 +28,8 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
       config: { quiet: true },
       schema: {
         tags: ['health'],
+        operationId: 'getReadiness',
+        security: [],
         summary: 'Readiness: the database answers, no dependency is down and the server is not draining',
         response: {
           200: { $ref: 'rolebridge.readiness#' },
@@ -55,6 +63,8 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
       config: { quiet: true },
       schema: {
         tags: ['health'],
+        operationId: 'getMetrics',
+        security: [{}, { metricsToken: [] }],
         summary: 'Prometheus metrics (behind `Authorization: Bearer <ROLEBRIDGE_METRICS_TOKEN>` when that is set)',
         response: { 200: { description: 'Prometheus text exposition format', type: 'string' }, 401: errorResponseSchema },
       },

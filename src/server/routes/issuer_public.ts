@@ -47,7 +47,14 @@ export function registerIssuerPublicRoutes(app: FastifyInstance, ctx: RouteConte
     `${urls.routePrefix}${DISCOVERY_PATH}`,
     {
       config: { quiet: true },
-      schema: { tags: ['issuer'], summary: 'OpenID Connect discovery document of a tenant issuer', params, response: documentResponse('Discovery') },
+      schema: {
+        operationId: 'getOpenIdConfiguration',
+        security: [],
+        tags: ['issuer'],
+        summary: 'OpenID Connect discovery document of a tenant issuer',
+        params,
+        response: documentResponse('Discovery'),
+      },
     },
     serve((documents) => documents.discovery),
   );
@@ -56,7 +63,14 @@ export function registerIssuerPublicRoutes(app: FastifyInstance, ctx: RouteConte
     `${urls.routePrefix}${JWKS_PATH}`,
     {
       config: { quiet: true },
-      schema: { tags: ['issuer'], summary: 'JSON Web Key Set of a tenant issuer (published keys, oldest first)', params, response: documentResponse('JWKS') },
+      schema: {
+        operationId: 'getJwks',
+        security: [],
+        tags: ['issuer'],
+        summary: 'JSON Web Key Set of a tenant issuer (published keys, oldest first)',
+        params,
+        response: documentResponse('JWKS'),
+      },
     },
     serve((documents) => documents.jwks),
   );

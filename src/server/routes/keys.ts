@@ -14,6 +14,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: RouteContext): void
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['tenants'],
+        operationId: 'listSigningKeys',
         summary: "The tenant's signing keys: state (next, active, retired, revoked), whether published, age",
         security,
         params: tenantParams,
@@ -29,6 +30,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: RouteContext): void
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['tenants'],
+        operationId: 'rotateSigningKey',
         summary: 'Promote the pre-published next key now (409 rotation_not_ready while it is younger than one JWKS cache lifetime)',
         security,
         params: tenantParams,
@@ -44,6 +46,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: RouteContext): void
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['tenants'],
+        operationId: 'revokeSigningKey',
         summary: 'Emergency revoke: the key leaves the JWKS at once; if it was signing, the next key takes over',
         security,
         params: {

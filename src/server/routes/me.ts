@@ -15,6 +15,7 @@ export function registerMeRoutes(app: FastifyInstance, ctx: RouteContext): void 
       preHandler: ctx.auth.requireOperator,
       schema: {
         tags: ['access'],
+        operationId: 'getMe',
         summary: 'The caller: actor, roles (global or per tenant) and the permissions they hold',
         security: [{ adminToken: [] }],
         response: {

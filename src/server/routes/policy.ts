@@ -120,6 +120,7 @@ export function registerPolicyRoutes(app: FastifyInstance, ctx?: { auth: { requi
       ...guard,
       schema: {
         tags: ['policy'],
+        operationId: 'simulatePolicy',
         summary: 'Evaluate a trust policy against a token or its claims, and explain every statement and condition',
         description:
           'Give `claims` (an object) or `token` (a JWT; decoded, not verified). The request is sts:AssumeRoleWithWebIdentity from ' +
@@ -173,6 +174,7 @@ export function registerPolicyRoutes(app: FastifyInstance, ctx?: { auth: { requi
       ...guard,
       schema: {
         tags: ['policy'],
+        operationId: 'lintPolicy',
         summary: 'Lint a trust policy for the mistakes people really make',
         description: 'A policy that does not parse yields one error finding with the parser\'s code and path.',
         ...security,

@@ -68,6 +68,7 @@ export function registerSetupCodeRoutes(app: FastifyInstance, ctx: RouteContext)
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['setup'],
+        operationId: 'createSetupCode',
         summary: 'Issue a single-use, short-lived set-up code for one token config, to hand to a customer instead of an admin token',
         description:
           'The customer runs the returned `command` (`rolebridge setup aws --setup-code …`). The CLI exchanges the code once at ' +
@@ -115,6 +116,7 @@ export function registerSetupCodeRoutes(app: FastifyInstance, ctx: RouteContext)
       },
       schema: {
         tags: ['setup'],
+        operationId: 'createSetupSession',
         summary: 'Exchange a set-up code (once) for a set-up session',
         description:
           `Send the code as \`Authorization: Bearer rbs_…\`. The code is consumed atomically: a second exchange answers 401 \`setup_code_used\`, ` +

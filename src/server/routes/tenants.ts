@@ -15,6 +15,7 @@ export function registerTenantRoutes(app: FastifyInstance, ctx: RouteContext): v
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['tenants'],
+        operationId: 'createTenant',
         summary: 'Create a tenant (its issuer and first signing keys)',
         security: [{ adminToken: [] }],
         body: {
@@ -42,6 +43,7 @@ export function registerTenantRoutes(app: FastifyInstance, ctx: RouteContext): v
       preHandler: ctx.auth.requireOperator,
       schema: {
         tags: ['tenants'],
+        operationId: 'listTenants',
         summary: 'The tenants this API key may see (a tenant-scoped key sees its own)',
         security: [{ adminToken: [] }],
         response: {
@@ -68,6 +70,7 @@ export function registerTenantRoutes(app: FastifyInstance, ctx: RouteContext): v
       preHandler: ctx.auth.requireAdminOrSetup(),
       schema: {
         tags: ['tenants'],
+        operationId: 'getTenant',
         summary: 'A tenant and its issuer URL',
         security: [{ adminToken: [] }, { setupSession: [] }],
         params: tenantParams,

@@ -27,6 +27,7 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: RouteContext): vo
       },
       schema: {
         tags: ['workload'],
+        operationId: 'issueToken',
         summary: "A token from the workload's tenant issuer",
         description:
           "Without `tokenConfig`, the tenant's config named `default` is used, or its only config. `audience`, when given, must equal the config's audience.",

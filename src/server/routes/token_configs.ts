@@ -13,6 +13,7 @@ export function registerTokenConfigRoutes(app: FastifyInstance, ctx: RouteContex
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['tenants'],
+        operationId: 'createTokenConfig',
         summary: 'Create a token config: audience, subject template, lifetime, static claims, session tags',
         security: [{ adminToken: [] }],
         params: tenantParams,
@@ -48,6 +49,7 @@ export function registerTokenConfigRoutes(app: FastifyInstance, ctx: RouteContex
       preHandler: ctx.auth.requireAdminOrSetup(),
       schema: {
         tags: ['tenants'],
+        operationId: 'listTokenConfigs',
         summary: "The tenant's token configs (a set-up session sees only its own)",
         security: [{ adminToken: [] }, { setupSession: [] }],
         params: tenantParams,

@@ -32,6 +32,7 @@ export function registerTrustPolicyRoutes(app: FastifyInstance, ctx: RouteContex
       }),
       schema: {
         tags: ['connections'],
+        operationId: 'getTrustPolicy',
         summary: 'The trust policy (or Terraform, CloudFormation, AWS CLI) for a role trusting one scope of the tenant',
         description:
           'Built from the tenant\'s issuer URL and the token config (audience, subject template) with the policy engine: `aud` pinned, ' +

@@ -21,6 +21,7 @@ export function registerWorkloadRoutes(app: FastifyInstance, ctx: RouteContext):
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['tenants'],
+        operationId: 'createWorkload',
         summary: 'Create a workload; the response carries its secret, once',
         security: [{ adminToken: [] }],
         params: tenantParams,
@@ -50,6 +51,7 @@ export function registerWorkloadRoutes(app: FastifyInstance, ctx: RouteContext):
       preHandler: ctx.auth.requireAdminOrSetup(),
       schema: {
         tags: ['tenants'],
+        operationId: 'listWorkloads',
         summary: "The tenant's workloads (never their secrets)",
         security: [{ adminToken: [] }, { setupSession: [] }],
         params: tenantParams,
@@ -70,6 +72,7 @@ export function registerWorkloadRoutes(app: FastifyInstance, ctx: RouteContext):
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['tenants'],
+        operationId: 'disableWorkload',
         summary: 'Disable a workload: its secret stops working at once (tokens and credentials already issued live until they expire)',
         security: [{ adminToken: [] }],
         params: {
