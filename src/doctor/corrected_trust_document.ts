@@ -107,7 +107,9 @@ function belongsToAnotherIssuer(statement: PolicyStatement, facts: WebIdentityFa
 
 function rawObject(raw: string | object): Record<string, unknown> | undefined {
   try {
-    const value: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    // IAM's API returns the document URL-encoded; the policy engine accepts both.
+    const text = typeof raw === 'string' && /^\s*%7B/i.test(raw) ? decodeURIComponent(raw) : raw;
+    const value: unknown = typeof text === 'string' ? JSON.parse(text) : text;
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

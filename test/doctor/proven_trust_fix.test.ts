@@ -146,3 +146,18 @@ describe('the offered fix, applied in the emulator', () => {
     },
   );
 });
+
+describe('renderDiagnosis of the offered fix (the CLI text of the same JSON)', () => {
+  const base = { iss: issuer, aud: AUDIENCE, sub: SUBJECT, jti: 'j1' };
+  it('prints the whole corrected policy for a Deny, and the reason when no fix is offered', async () => {
+    const { renderDiagnosis } = await import('../../src/doctor/render_diagnosis.js');
+    const [, denyPolicy] = CLASSES.find(([name]) => name === 'Deny on sub')!;
+    const deny = renderDiagnosis(diagnoseTrustFailure(webIdentityFacts({ claims: base, roleArn }), denyPolicy));
+    expect(deny).toContain('Corrected trust policy');
+    expect(deny).toContain('"StringNotEquals"');
+    expect(deny).toContain('refuses the probes: sibling_deployment, other_tenant, wrong_audience');
+    const none = renderDiagnosis(diagnoseTrustFailure(webIdentityFacts({ claims: { iss: issuer, aud: AUDIENCE }, roleArn }), JSON.stringify(doc(good))));
+    expect(none).toContain('No automatic fix');
+    expect(none).not.toContain('Corrected trust');
+  });
+});
