@@ -76,24 +76,29 @@ function correctedCondition(
   const prefix = key.slice(0, colon);
   const claim = key.slice(colon + 1).toLowerCase();
   const isProviderKey = colon > 0 && /[./]/.test(prefix);
-  if (!isProviderKey) return { operator: condition.operator, key, values: [...condition.values] };
+  // A failing condition is replaced, never kept beside the corrected pin: kept, it would still refuse the token.
+  if (!isProviderKey) return failing ? undefined : { operator: condition.operator, key, values: [...condition.values] };
   // AWS never exposes custom claims: such a condition can never match, whatever its value.
   if (!isConditionKeyClaim(claim)) return undefined;
   const correctKey = `${facts.keyPrefix}:${claim}`;
   const keyWasWrong = key !== correctKey;
-  if (claim === 'sub' && facts.subject !== undefined && (failing || keyWasWrong) && !matchesLiterally(condition, facts.subject)) {
+  if (!failing && !keyWasWrong) return { operator: condition.operator, key, values: [...condition.values] };
+  if (claim === 'sub' && facts.subject !== undefined) {
+    if (matchesLiterally(condition, facts.subject)) return { operator: condition.operator, key: correctKey, values: [...condition.values] };
     const corrected = correctedSubjectCondition(condition.values, facts.subject);
     return { operator: corrected.operator, key: correctKey, values: [corrected.value] };
   }
-  if (claim === 'aud' && (failing || keyWasWrong) && !condition.values.some((value) => facts.audiences.includes(value))) {
+  if (claim === 'aud' && facts.audiences[0] !== undefined) {
+    if (matchesLiterally(condition, facts.audiences[0])) return { operator: condition.operator, key: correctKey, values: [...condition.values] };
     return { operator: 'StringEquals', key: correctKey, values: facts.audiences.slice(0, 1) };
   }
-  return { operator: condition.operator, key: correctKey, values: [...condition.values] };
+  // amr, azp or email the token does not satisfy: nothing this token carries can make it match.
+  return failing ? undefined : { operator: condition.operator, key: correctKey, values: [...condition.values] };
 }
 
-/** Whether a sub condition already admits the subject, read with the policy engine's own operators. */
-function matchesLiterally(condition: PolicyStatement['conditions'][number], subject: string): boolean {
-  return conditionAdmits(condition.operator, condition.values, subject) ?? false;
+/** Whether a sub or aud condition already admits the value, read with the policy engine's own operators. */
+function matchesLiterally(condition: PolicyStatement['conditions'][number], value: string): boolean {
+  return conditionAdmits(condition.operator, condition.values, value) ?? false;
 }
 
 function conditionBlock(entries: readonly ConditionEntry[]): Record<string, Record<string, string | string[]>> {

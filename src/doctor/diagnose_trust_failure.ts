@@ -14,6 +14,8 @@ import {
 } from '../policy/index.js';
 import { isConditionKeyClaim } from '../claims/index.js';
 import { correctedSubjectCondition, correctedTrustStatement } from './corrected_trust_statement.js';
+import { offerTrustFix, type TrustFixOffer } from './corrected_trust_document.js';
+import { proveTrustFix } from './proven_trust_fix.js';
 import { diagnosisOf, type Diagnosis, type DiagnosisFinding, type StsErrorEvidence } from './diagnosis.js';
 import type { WebIdentityFacts } from './web_identity_context.js';
 
@@ -60,12 +62,15 @@ export function diagnoseTrustFailure(facts: WebIdentityFacts, trustPolicy: strin
   const evaluation = evaluatePolicy(document, request);
   const tagSessionRefused = evaluation.tagSession !== undefined && evaluation.tagSession.decision !== 'Allowed';
 
-  if (evaluation.decision === 'ExplicitlyDenied' && !tagSessionRefused) {
-    return explicitDenyDiagnosis(document, evaluation, facts, sts);
-  }
   if (evaluation.decision === 'Allowed') return policyAllowsDiagnosis(facts, sts);
 
   const candidate = closestAllow(evaluation.statements, document);
+  const failing = new Set(candidate?.evaluation.conditions.filter((condition) => !condition.matched).map((condition) => condition.path) ?? []);
+  // Proven with the policy engine before it is offered: admits the token, refuses the probes.
+  const offer = offerTrustFix(trustPolicy, document, evaluation, candidate?.statement, failing, facts);
+  if (evaluation.decision === 'ExplicitlyDenied' && !tagSessionRefused) {
+    return explicitDenyDiagnosis(document, evaluation, facts, sts, offer, candidate);
+  }
   const findings = candidate ? statementFindings(candidate.evaluation, candidate.statement, facts) : [];
   if (tagSessionRefused && evaluation.statements.some((statement) => statement.applies && statement.effect === 'Allow')) {
     findings.push(tagSessionFinding(candidate?.statement, facts));
@@ -80,12 +85,7 @@ export function diagnoseTrustFailure(facts: WebIdentityFacts, trustPolicy: strin
       fix: 'Add the corrected statement below to the trust policy.',
     });
   }
-  const failing = new Set(candidate?.evaluation.conditions.filter((condition) => !condition.matched).map((condition) => condition.path) ?? []);
-  return diagnosisOf(findings as [DiagnosisFinding, ...DiagnosisFinding[]], {
-    basis: 'trust_policy',
-    correctedStatement: correctedTrustStatement(candidate?.statement, facts, failing),
-    ...(sts ? { sts } : {}),
-  });
+  return diagnosisOf(findings as [DiagnosisFinding, ...DiagnosisFinding[]], { basis: 'trust_policy', ...offer, ...(sts ? { sts } : {}) });
 }
 
 /** The Allow statement with the fewest failing elements: the one the author meant for this token. */
@@ -243,9 +243,18 @@ function tagSessionFinding(statement: PolicyStatement | undefined, facts: WebIde
   };
 }
 
-function explicitDenyDiagnosis(document: PolicyDocument, evaluation: PolicyEvaluation, facts: WebIdentityFacts, sts: StsErrorEvidence | undefined): Diagnosis {
+function explicitDenyDiagnosis(
+  document: PolicyDocument,
+  evaluation: PolicyEvaluation,
+  facts: WebIdentityFacts,
+  sts: StsErrorEvidence | undefined,
+  offer: TrustFixOffer,
+  candidate: { evaluation: StatementEvaluation; statement: PolicyStatement } | undefined,
+): Diagnosis {
   const deny = evaluation.statements.find((statement) => statement.applies && statement.effect === 'Deny')!;
   const statement = document.statements[deny.index]!;
+  // Past the Deny, the Allow meant for the token may fail too: name those faults as well.
+  const allowFindings = candidate ? statementFindings(candidate.evaluation, candidate.statement, facts) : [];
   return diagnosisOf(
     [
       {
@@ -254,10 +263,14 @@ function explicitDenyDiagnosis(document: PolicyDocument, evaluation: PolicyEvalu
         setting: `${TRUST} › ${deny.path}`,
         actual: `Deny ${(statement.action ?? statement.notAction ?? []).join(', ')}`,
         expected: null,
-        fix: `Narrow or remove the Deny statement so that it does not match ${facts.subject ?? 'this subject'}.`,
+        fix:
+          offer.offeredFix.status === 'proven'
+            ? `Narrow the Deny statement so that it does not match ${facts.subject ?? 'this subject'}: replace the whole trust policy with the corrected document below.`
+            : `Narrow or remove the Deny statement so that it does not match ${facts.subject ?? 'this subject'}.`,
       },
+      ...allowFindings,
     ],
-    { basis: 'trust_policy', ...(sts ? { sts } : {}) },
+    { basis: 'trust_policy', correctedDocument: offer.correctedDocument, offeredFix: offer.offeredFix, ...(sts ? { sts } : {}) },
   );
 }
 
@@ -280,7 +293,7 @@ function policyAllowsDiagnosis(facts: WebIdentityFacts, sts: StsErrorEvidence | 
     {
       basis: 'inferred',
       confirm: `aws iam get-role --role-name ${facts.roleName} --query Role.AssumeRolePolicyDocument`,
-      correctedStatement: correctedTrustStatement(undefined, facts),
+      ...provenStandalone(facts),
       ...(sts ? { sts } : {}),
     },
   );
@@ -309,10 +322,21 @@ function inferredTrustDiagnosis(facts: WebIdentityFacts, sts: StsErrorEvidence |
       confirm:
         `Read the trust policy (aws iam get-role --role-name ${facts.roleName} --query Role.AssumeRolePolicyDocument) and run the test again with it ` +
         `(rolebridge connections test … --trust-policy FILE) to have the failing statement and condition named.`,
-      correctedStatement: correctedTrustStatement(undefined, facts),
+      ...provenStandalone(facts),
       ...(sts ? { sts } : {}),
     },
   );
+}
+
+/** Without the policy: the exact statement for this token, offered only once the engine proves it alone. */
+function provenStandalone(facts: WebIdentityFacts): Pick<Diagnosis, 'correctedStatement' | 'offeredFix'> {
+  if (facts.subject === undefined || facts.providerArn === '') {
+    return { offeredFix: { status: 'none', reason: 'the token has no sub or its issuer is not an issuer URL IAM accepts, so no statement can safely admit it' } };
+  }
+  const statement = correctedTrustStatement(undefined, facts);
+  const proof = proveTrustFix({ Version: '2012-10-17', Statement: [statement] }, [statement], facts, { admits: () => false });
+  if (!proof.ok) return { offeredFix: { status: 'none', reason: proof.reason } };
+  return { correctedStatement: statement, offeredFix: { status: 'proven', scope: 'statement', refusedProbes: proof.refusedProbes, admittedAsBefore: [] } };
 }
 
 function describePrincipal(statement: PolicyStatement): string | null {

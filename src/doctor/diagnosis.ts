@@ -1,4 +1,5 @@
-import type { PolicyStatementJson } from '../policy/index.js';
+import type { PolicyJson, PolicyStatementJson } from '../policy/index.js';
+import type { OfferedFix } from './proven_trust_fix.js';
 
 /**
  * The doctor's answer to a failure: plain JSON, the same object in the API, the CLI's `--json` and the
@@ -31,6 +32,13 @@ export interface Diagnosis {
   confirm?: string;
   /** The corrected trust-policy statement, ready to paste (trust problems only). */
   correctedStatement?: PolicyStatementJson;
+  /** The whole corrected trust policy, when the doctor had it: needed when the fix changes more than one statement (a Deny). */
+  correctedDocument?: PolicyJson;
+  /**
+   * Whether a corrected statement or document is offered and the policy engine's proof of it (admits the
+   * token, refuses the negative probes), or `{status: 'none', reason}` when no safe automatic fix exists.
+   */
+  offeredFix?: OfferedFix;
   /** Whether retrying later may succeed (throttling, outages) rather than a setting being wrong. */
   transient: boolean;
   /** STS's answer, verbatim, so nothing is hidden behind the doctor's reading of it. */
@@ -60,7 +68,7 @@ export interface StsErrorEvidence {
 /** Builds a diagnosis whose top-level fields mirror its first finding. */
 export function diagnosisOf(
   findings: readonly [DiagnosisFinding, ...DiagnosisFinding[]],
-  extra: Pick<Diagnosis, 'basis'> & Partial<Pick<Diagnosis, 'confirm' | 'correctedStatement' | 'transient' | 'sts'>>,
+  extra: Pick<Diagnosis, 'basis'> & Partial<Pick<Diagnosis, 'confirm' | 'correctedStatement' | 'correctedDocument' | 'offeredFix' | 'transient' | 'sts'>>,
 ): Diagnosis {
   const [primary] = findings;
   return {
@@ -74,6 +82,8 @@ export function diagnosisOf(
     basis: extra.basis,
     ...(extra.confirm === undefined ? {} : { confirm: extra.confirm }),
     ...(extra.correctedStatement === undefined ? {} : { correctedStatement: extra.correctedStatement }),
+    ...(extra.correctedDocument === undefined ? {} : { correctedDocument: extra.correctedDocument }),
+    ...(extra.offeredFix === undefined ? {} : { offeredFix: extra.offeredFix }),
     transient: extra.transient ?? false,
     ...(extra.sts === undefined ? {} : { sts: extra.sts }),
   };

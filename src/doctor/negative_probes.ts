@@ -1,5 +1,5 @@
 import { evaluatePolicy, parsePolicy, webIdentityRequest, type PolicyStatementJson } from '../policy/index.js';
-import type { ProbeKind } from '../issuer/index.js';
+import { PROBE_AUDIENCE, type ProbeKind } from '../issuer/index.js';
 import type { RoleChainRunner } from '../broker/index.js';
 import type { MintedToken } from '../broker/index.js';
 import { StsCallError } from '../aws/index.js';
@@ -20,6 +20,33 @@ const PROBE_LABELS: Record<ProbeKind, { short: string; who: string }> = {
   other_tenant: { short: 'tenant', who: 'another tenant' },
   wrong_audience: { short: 'audience', who: 'the right subject with a wrong audience' },
 };
+
+/**
+ * The probes a corrected trust policy must still refuse before the doctor offers it. A sibling component is
+ * left out: a connection for a whole deployment admits it on purpose.
+ */
+export const PROVEN_PROBES: readonly ProbeKind[] = ['sibling_deployment', 'other_tenant', 'wrong_audience'];
+
+/**
+ * The claims of a probe token, derived from the tested token the way the issuer mints probes: the neighbour's
+ * tenant or deployment value becomes `rb-probe-<value>`, the wrong-audience probe keeps the subject. Used to
+ * prove a fix with the policy engine, without minting or calling STS.
+ */
+export function simulatedProbeClaims(facts: WebIdentityFacts, probe: ProbeKind): Record<string, unknown> {
+  const subject = facts.subject ?? '';
+  if (probe === 'wrong_audience') return { ...facts.claims, aud: PROBE_AUDIENCE };
+  if (probe === 'sibling_component') return { ...facts.claims, sub: neighbourSubject(subject, 'component') };
+  return { ...facts.claims, sub: neighbourSubject(subject, probe === 'other_tenant' ? 'tenant' : 'deployment') };
+}
+
+/** `tenant:acme:deployment:prod` with `deployment` → `tenant:acme:deployment:rb-probe-prod`; a subject without the segment gets the prefix whole. */
+function neighbourSubject(subject: string, segment: string): string {
+  const parts = subject.split(':');
+  const at = parts.findIndex((part, index) => index % 2 === 0 && part === segment && index + 1 < parts.length);
+  if (at < 0) return `rb-probe-${subject}`;
+  parts[at + 1] = `rb-probe-${parts[at + 1]}`;
+  return parts.join(':');
+}
 
 /**
  * The session name of a probe: `rb-probe-<kind>-<jti>`, so a customer reading CloudTrail sees at once that

@@ -52,9 +52,19 @@ export function renderDiagnosis(diagnosis: Diagnosis, style: TextStyle = plain):
     lines.push('', `  ${style.bold(`Also (${index + 2}/${diagnosis.findings.length})`)} ${style.red(finding.code)}`, ...findingLines(finding, style));
   }
   if (diagnosis.confirm) lines.push('', `  ${style.bold('To confirm')}  ${diagnosis.confirm}`);
-  if (diagnosis.correctedStatement) {
-    lines.push('', `  ${style.bold('Corrected trust-policy statement')} ${style.dim('(replace the statement at fault with it)')}`);
+  const fix = diagnosis.offeredFix;
+  if (fix?.status === 'none') {
+    lines.push('', `  ${style.bold('No automatic fix')}  ${style.yellow(fix.reason)}`);
+  } else if (fix?.scope === 'document' && diagnosis.correctedDocument) {
+    lines.push('', `  ${style.bold('Corrected trust policy')} ${style.dim('(replace the whole trust policy with it; proven with the policy engine)')}`);
+    lines.push(...JSON.stringify(diagnosis.correctedDocument, null, 2).split('\n').map((line) => `    ${line}`));
+  } else if (diagnosis.correctedStatement) {
+    const where = fix?.status === 'proven' && fix.replaces ? `replace ${fix.replaces} with it` : 'replace the statement at fault with it';
+    lines.push('', `  ${style.bold('Corrected trust-policy statement')} ${style.dim(`(${where}${fix ? '; proven with the policy engine' : ''})`)}`);
     lines.push(...JSON.stringify(diagnosis.correctedStatement, null, 2).split('\n').map((line) => `    ${line}`));
+  }
+  if (fix?.status === 'proven' && fix.refusedProbes.length > 0) {
+    lines.push(`  ${style.dim(`It admits this token and refuses the probes: ${fix.refusedProbes.join(', ')}.`)}`);
   }
   if (diagnosis.sts) {
     const where = diagnosis.sts.step === 0 ? diagnosis.sts.operation : `${diagnosis.sts.operation} (hop ${diagnosis.sts.step})`;

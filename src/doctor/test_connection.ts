@@ -234,6 +234,8 @@ function withIssuerFinding(diagnosis: Diagnosis, publication: IssuerPublication,
     transient: diagnosis.transient,
     ...(diagnosis.confirm === undefined ? {} : { confirm: diagnosis.confirm }),
     ...(diagnosis.correctedStatement === undefined ? {} : { correctedStatement: diagnosis.correctedStatement }),
+    ...(diagnosis.correctedDocument === undefined ? {} : { correctedDocument: diagnosis.correctedDocument }),
+    ...(diagnosis.offeredFix === undefined ? {} : { offeredFix: diagnosis.offeredFix }),
     ...(diagnosis.sts === undefined ? {} : { sts: diagnosis.sts }),
   });
 }

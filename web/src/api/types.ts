@@ -75,6 +75,10 @@ export interface Diagnosis extends DiagnosisFinding {
   basis: 'trust_policy' | 'sts_error' | 'inferred';
   confirm?: string;
   correctedStatement?: Record<string, unknown>;
+  correctedDocument?: Record<string, unknown>;
+  offeredFix?:
+    | { status: 'proven'; scope: 'statement' | 'document'; replaces?: string; refusedProbes: string[]; admittedAsBefore: string[] }
+    | { status: 'none'; reason: string };
   transient: boolean;
   sts?: { operation: string; step: number; roleArn: string; code: string; message: string; httpStatus?: number; requestId?: string };
 }

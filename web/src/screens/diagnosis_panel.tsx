@@ -9,8 +9,11 @@ import { lineDiff } from '../ui/line_diff';
  */
 export function DiagnosisPanel({ diagnosis }: { diagnosis: Diagnosis }): ReactNode {
   const [pasted, setPasted] = useState('');
-  const corrected = diagnosis.correctedStatement ? JSON.stringify(diagnosis.correctedStatement, null, 2) : undefined;
-  const current = currentStatementOf(pasted);
+  // A Deny narrowed or a statement added: the whole document is the fix, not one statement.
+  const wholeDocument = diagnosis.offeredFix?.status === 'proven' && diagnosis.offeredFix.scope === 'document' && diagnosis.correctedDocument !== undefined;
+  const offered = wholeDocument ? diagnosis.correctedDocument : diagnosis.correctedStatement;
+  const corrected = offered ? JSON.stringify(offered, null, 2) : undefined;
+  const current = currentStatementOf(pasted, wholeDocument);
   return (
     <section role="region" aria-labelledby="diagnosis-title" className="diagnosis">
       <h3 id="diagnosis-title">Diagnosis</h3>
@@ -53,7 +56,7 @@ export function DiagnosisPanel({ diagnosis }: { diagnosis: Diagnosis }): ReactNo
       ) : null}
       {corrected ? (
         <>
-          <h4>Corrected trust-policy statement</h4>
+          <h4>{wholeDocument ? 'Corrected trust policy (replace the whole policy)' : 'Corrected trust-policy statement'}</h4>
           <label htmlFor="current-trust-policy">The role's trust policy now (optional: paste it to see the change as a diff)</label>
           <textarea id="current-trust-policy" rows={4} value={pasted} onChange={(event) => setPasted(event.target.value)} spellCheck={false} />
           {current ? (
@@ -67,8 +70,13 @@ export function DiagnosisPanel({ diagnosis }: { diagnosis: Diagnosis }): ReactNo
               ))}
             </pre>
           ) : null}
-          <CopyBlock text={corrected} label="Corrected statement" />
+          <CopyBlock text={corrected} label={wholeDocument ? 'Corrected trust policy' : 'Corrected statement'} />
         </>
+      ) : null}
+      {diagnosis.offeredFix?.status === 'none' ? (
+        <p className="no-fix">
+          <strong>No automatic fix:</strong> {diagnosis.offeredFix.reason}
+        </p>
       ) : null}
       {diagnosis.sts ? (
         <>
@@ -83,10 +91,11 @@ export function DiagnosisPanel({ diagnosis }: { diagnosis: Diagnosis }): ReactNo
 }
 
 /** The web-identity statement of a pasted trust policy (or the pasted statement itself); undefined until it parses. */
-function currentStatementOf(text: string): string | undefined {
+function currentStatementOf(text: string, wholeDocument = false): string | undefined {
   if (!text.trim()) return undefined;
   try {
     const parsed = JSON.parse(text) as { Statement?: unknown };
+    if (wholeDocument) return JSON.stringify(parsed, null, 2);
     const statements = Array.isArray(parsed.Statement) ? (parsed.Statement as Array<Record<string, unknown>>) : parsed.Statement ? [parsed.Statement as Record<string, unknown>] : [parsed as Record<string, unknown>];
     const webIdentity = statements.find((statement) => JSON.stringify(statement.Action ?? '').includes('AssumeRoleWithWebIdentity')) ?? statements[0];
     return JSON.stringify(webIdentity, null, 2);
