@@ -6,6 +6,7 @@ export const AUDIT_ACTIONS = [
   'tenant.created',
   'token_config.created',
   'workload.created',
+  'workload.disabled',
   'token.issued',
   'signing_key.rotated',
   'signing_key.revoked',
