@@ -10,6 +10,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /api/v1/tenants/:tenant': 'tenants.read',
   'POST /api/v1/tenants/:tenant/token-configs': 'token_configs.write',
   'GET /api/v1/tenants/:tenant/token-configs': 'token_configs.read',
+  'POST /api/v1/tenants/:tenant/token-configs/:name/preview': 'token_configs.read',
   'POST /api/v1/tenants/:tenant/workloads': 'workloads.write',
   'GET /api/v1/tenants/:tenant/workloads': 'workloads.read',
   'POST /api/v1/tenants/:tenant/workloads/:workload/disable': 'workloads.write',

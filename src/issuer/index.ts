@@ -1,4 +1,4 @@
-export { Issuer, type IssuerOptions, type TenantView, type TokenConfigView, type WorkloadView, type IssuedToken } from './issuer.js';
+export { Issuer, type IssuerOptions, type TenantView, type TokenConfigView, type WorkloadView, type IssuedToken, type TokenPreview, type TokenPreviewInput } from './issuer.js';
 export type { SigningKeyView, KeyCustodyKind } from './key_ring.js';
 export { KmsKeyCustody, KMS_KEY_SPECS, type KmsKeyCustodyOptions, type KmsKeyFailure, type KmsRetryPolicy } from './kms_key_custody.js';
 export { DEFAULT_ROTATION_POLICY, type RotationPolicy, type KeyState } from './key_rotation.js';

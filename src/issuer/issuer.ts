@@ -15,10 +15,19 @@ import { SigningWorker } from './signing_worker.js';
 import { assertSubjectValue, canRenderSubject, renderSubjectTemplate } from './subject_template.js';
 import { assertTenantId, isTenantId } from './tenant_id.js';
 import { compileTokenConfig, type TokenConfigInput } from './token_config.js';
-import { subjectValuesOf, TokenIssuer, type IssuedToken } from './token_issuer.js';
+import { subjectValuesOf, TokenIssuer, type IssuedToken, type TokenPreview } from './token_issuer.js';
 import { newWorkloadId, newWorkloadSecret } from './workload_credentials.js';
 
-export type { IssuedToken } from './token_issuer.js';
+export type { IssuedToken, TokenPreview } from './token_issuer.js';
+
+/** `POST …/token-configs/{name}/preview`: a workload and optional draft values of the config. */
+export interface TokenPreviewInput {
+  workload: string;
+  subjectTemplate?: string;
+  audience?: string;
+  claims?: Record<string, unknown>;
+  sessionTags?: SessionTagsInput;
+}
 
 export interface TenantView {
   id: string;
@@ -400,6 +409,30 @@ export class Issuer {
     });
     this.tokens.invalidate(tenantId);
     return tokenConfigView(record);
+  }
+
+  /**
+   * The claims a token of this config would carry for a workload (see TokenIssuer.preview). Overrides make a
+   * draft of the stored config, validated exactly as a save is, so a change can be seen before it is made.
+   */
+  async previewToken(tenantId: string, name: string, input: TokenPreviewInput): Promise<TokenPreview> {
+    await this.requireTenant(tenantId);
+    const { store } = this.options;
+    const record = await store.tokenConfigs.find(tenantId, name);
+    if (!record) throw new NotFoundError('token_config_not_found', `Tenant ${tenantId} has no token config named ${name}.`, { tokenConfig: name });
+    const workload = await store.workloads.find(tenantId, input.workload);
+    if (!workload) throw new NotFoundError('workload_not_found', `Tenant ${tenantId} has no workload ${input.workload}.`, { workload: input.workload });
+    const sessionTags = input.sessionTags ?? record.sessionTags;
+    const draft = compileTokenConfig({
+      name: record.name,
+      audience: input.audience ?? record.audience,
+      subjectTemplate: input.subjectTemplate ?? record.subjectTemplate,
+      lifetimeSeconds: record.lifetimeSeconds,
+      claims: input.claims ?? record.claims,
+      ...(sessionTags === null ? {} : { sessionTags }),
+    });
+    void this.issuerUrls; // as issueToken: caches built for an old issuer template are dropped first
+    return this.tokens.preview(workload, draft);
   }
 
   async listTokenConfigs(tenantId: string): Promise<TokenConfigView[]> {

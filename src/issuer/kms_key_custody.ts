@@ -15,7 +15,7 @@ import type { SigningKeyRecord } from '../store/index.js';
 import { ConcurrencyLimit } from './concurrency_limit.js';
 import { derToJoseSignature } from './der_signature.js';
 import { publicJwkOf, type PublicJwk, type SigningAlgorithm } from './signing_key.js';
-import type { TokenSigner } from './token_signer.js';
+import { encodedJwtHeader, type TokenSigner } from './token_signer.js';
 
 /** A key created in KMS: its public half (published) and ARN (stored); the private half never leaves KMS. */
 export interface KmsSigningKey {
@@ -144,7 +144,7 @@ export class KmsKeyCustody {
   signer(tenantId: string, key: Pick<SigningKeyRecord, 'kid' | 'algorithm' | 'kmsKeyArn'>): TokenSigner {
     const algorithm = key.algorithm as SigningAlgorithm;
     const keyArn = key.kmsKeyArn as string;
-    const encodedHeader = Buffer.from(JSON.stringify({ alg: algorithm, typ: 'JWT', kid: key.kid })).toString('base64url');
+    const encodedHeader = encodedJwtHeader(key.kid, algorithm);
     const signPayload = async (json: string): Promise<string> => {
       const signingInput = `${encodedHeader}.${Buffer.from(json).toString('base64url')}`;
       if (Buffer.byteLength(signingInput) > MAX_RAW_MESSAGE_BYTES) {

@@ -5,6 +5,8 @@ import type { AuditBuffer } from './audit_buffer.js';
 import type { KeyRing } from './key_ring.js';
 import { identityClaims } from './identity_claims.js';
 import { renderSubjectTemplate, type SubjectValues } from './subject_template.js';
+import type { SigningAlgorithm } from './signing_key.js';
+import { encodedJwtHeader } from './token_signer.js';
 import { compileStoredTokenConfig, defaultTokenConfigName, type CompiledTokenConfig } from './token_config.js';
 
 export interface IssuedToken {
@@ -136,7 +138,7 @@ export class TokenIssuer {
     const iat = Math.floor(nowMs / 1000);
     const exp = iat + config.lifetimeSeconds;
     const jti = randomUUID();
-    const token = await signer.signPayload(`${payload.head},"iat":${iat},"nbf":${iat},"exp":${exp},"jti":"${jti}"${payload.tail}`);
+    const token = await signer.signPayload(payloadJson(payload, iat, exp, jti));
     countToken?.(tenantId);
     auditBuffer.push({
       tenantId,
@@ -149,6 +151,48 @@ export class TokenIssuer {
     });
     return { token, expiresAt: new Date(exp * 1000).toISOString(), jti };
   }
+
+  /**
+   * What `issue` would sign for this workload under `config` (stored or a draft): the same fragments, so the
+   * same keys and values, without iat/nbf/exp/jti. The size is the length of the compact JWT `issue` would
+   * return now: header and payload are encoded exactly as the signer does (time claims of this second, a
+   * jti of a UUID's fixed length), plus the base64url length of the algorithm's fixed-size signature.
+   * Nothing is signed: a preview is no token.
+   */
+  async preview(workload: WorkloadRecord, config: CompiledTokenConfig): Promise<TokenPreview> {
+    const { keyRing, now } = this.options;
+    const keys = keyRing.peek(workload.tenantId) ?? (await keyRing.get(workload.tenantId));
+    const signer = keyRing.signerOf(keys);
+    const payload = payloadFragments(keys.issuer, config, workload);
+    const claims = JSON.parse(`${payload.head}${payload.tail}`) as Record<string, unknown>;
+    const iat = Math.floor(now() / 1000);
+    const json = payloadJson(payload, iat, iat + config.lifetimeSeconds, randomUUID());
+    const signatureBytes = signatureLength(signer.algorithm, keys.keys.find((k) => k.kid === signer.kid)?.publicJwk);
+    const size = encodedJwtHeader(signer.kid, signer.algorithm).length + 1 + base64urlLength(Buffer.byteLength(json)) + 1 + base64urlLength(signatureBytes);
+    return { claims, size };
+  }
+}
+
+export interface TokenPreview {
+  claims: Record<string, unknown>;
+  /** Bytes of the compact JWT (ASCII, so characters). */
+  size: number;
+}
+
+/** The signed payload: iat/nbf/exp/jti spliced between the cached fragments. */
+function payloadJson(payload: PayloadFragments, iat: number, exp: number, jti: string): string {
+  return `${payload.head},"iat":${iat},"nbf":${iat},"exp":${exp},"jti":"${jti}"${payload.tail}`;
+}
+
+/** ES256 signatures are r||s (64 bytes); RS256 ones are as long as the key's modulus. */
+function signatureLength(algorithm: SigningAlgorithm, publicJwk: Record<string, unknown> | undefined): number {
+  if (algorithm === 'ES256') return 64;
+  const modulus = typeof publicJwk?.n === 'string' ? Buffer.from(publicJwk.n, 'base64url').length : 0;
+  return modulus > 0 ? modulus : 256;
+}
+
+function base64urlLength(bytes: number): number {
+  return Math.ceil((bytes * 4) / 3);
 }
 
 function payloadFragments(issuer: string, config: CompiledTokenConfig, workload: WorkloadRecord): PayloadFragments {

@@ -16,8 +16,13 @@ export interface TokenSigner {
   signPayload(json: string): Promise<string>;
 }
 
+/** The JWS protected header of every token a key signs, base64url-encoded. */
+export function encodedJwtHeader(kid: string, algorithm: SigningAlgorithm): string {
+  return Buffer.from(JSON.stringify({ alg: algorithm, typ: 'JWT', kid })).toString('base64url');
+}
+
 export function createTokenSigner(kid: string, algorithm: SigningAlgorithm, privateKey: KeyObject, worker?: SigningWorker): TokenSigner {
-  const encodedHeader = Buffer.from(JSON.stringify({ alg: algorithm, typ: 'JWT', kid })).toString('base64url');
+  const encodedHeader = encodedJwtHeader(kid, algorithm);
   const options = algorithm === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' as const } : privateKey;
   worker?.addKey(kid, algorithm, privateKey);
   const signPayload = worker

@@ -15,9 +15,13 @@ const SAMPLES: Record<string, (tenant: string) => { url: string; body?: unknown 
   'GET /api/v1/tenants/:tenant': (t) => ({ url: `/api/v1/tenants/${t}` }),
   'POST /api/v1/tenants/:tenant/token-configs': (t) => ({ url: `/api/v1/tenants/${t}/token-configs`, body: { name: unique('tc'), subjectTemplate: 'app:{deployment}' } }),
   'GET /api/v1/tenants/:tenant/token-configs': (t) => ({ url: `/api/v1/tenants/${t}/token-configs` }),
+  'POST /api/v1/tenants/:tenant/token-configs/:name/preview': (t) => ({
+    url: `/api/v1/tenants/${t}/token-configs/nothing-here/preview`,
+    body: { workload: 'nothing-here' },
+  }),
   'POST /api/v1/tenants/:tenant/workloads': (t) => ({ url: `/api/v1/tenants/${t}/workloads`, body: { deployment: 'prod', component: 'api' } }),
   'GET /api/v1/tenants/:tenant/workloads': (t) => ({ url: `/api/v1/tenants/${t}/workloads` }),
-  'POST /api/v1/tenants/:tenant/workloads/:workload/disable': (t) => ({ url: `/api/v1/tenants/${t}/workloads/no-such-workload/disable` }),
+  'POST /api/v1/tenants/:tenant/workloads/:workload/disable': (t) => ({ url: `/api/v1/tenants/${t}/workloads/nothing-here/disable` }),
   'POST /api/v1/tenants/:tenant/connections': (t) => ({
     url: `/api/v1/tenants/${t}/connections`,
     body: { name: unique('conn'), roleArn: 'arn:aws:iam::123456789012:role/reader', region: 'eu-west-1', tokenConfig: 'aws', verify: false },
@@ -88,7 +92,7 @@ describe('the permission table, route by route and role by role', () => {
       for (const [method, operation] of Object.entries(operations)) {
         if (method === 'head' || !operation.security?.some((entry) => 'adminToken' in entry)) continue;
         const route = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
-        // Any operator may call these two; what they answer follows the caller's grants (tested in test/web/roles.test.ts).
+        // Routes any operator may call whatever the role (requireOperator); each filters what it answers itself.
         if (route !== 'GET /api/v1/me' && route !== 'GET /api/v1/tenants') operatorRoutes.push(route);
       }
     }

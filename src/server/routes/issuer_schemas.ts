@@ -26,8 +26,9 @@ export const sessionTagsSchema = {
   required: ['principalTags'],
   description: 'AWS session tags carried in the `https://aws.amazon.com/tags` claim; values may use {deployment} etc.',
   properties: {
-    principalTags: { type: 'object', maxProperties: 50, additionalProperties: { type: 'string', maxLength: 256 } },
-    transitiveTagKeys: { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 128 } },
+    // Bounds above AWS's (50 tags, keys ≤ 128, values ≤ 256) so the issuer's check answers with its own rule.
+    principalTags: { type: 'object', maxProperties: 200, additionalProperties: { type: 'string', maxLength: 1024 } },
+    transitiveTagKeys: { type: 'array', maxItems: 200, items: { type: 'string', maxLength: 1024 } },
   },
 } as const;
 

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { TokenConfigInput } from '../../issuer/index.js';
+import type { TokenConfigInput, TokenPreviewInput } from '../../issuer/index.js';
 import { actorOf } from '../../access/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import { sessionTagsSchema, tenantParams, tokenConfigSchema } from './issuer_schemas.js';
 import type { RouteContext } from './route_context.js';
 
-/** `POST|GET /api/v1/tenants/{tenant}/token-configs`. */
+/** `POST|GET /api/v1/tenants/{tenant}/token-configs` and `POST …/token-configs/{name}/preview`. */
 export function registerTokenConfigRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post<{ Params: { tenant: string }; Body: TokenConfigInput }>(
     '/api/v1/tenants/:tenant/token-configs',
@@ -67,5 +67,54 @@ export function registerTokenConfigRoutes(app: FastifyInstance, ctx: RouteContex
       const principal = request.principal;
       return { tokenConfigs: principal?.kind === 'setup' ? tokenConfigs.filter((config) => config.name === principal.setup.tokenConfig) : tokenConfigs };
     },
+  );
+
+  app.post<{ Params: { tenant: string; name: string }; Body: TokenPreviewInput }>(
+    '/api/v1/tenants/:tenant/token-configs/:name/preview',
+    {
+      preHandler: ctx.auth.requireAdmin,
+      schema: {
+        tags: ['tenants'],
+        summary: "Preview a token's claims for a workload, under the stored config or a draft of it (nothing is signed or saved)",
+        description:
+          'The claims a token minted now for the workload would carry, with the same keys and values, but iat, nbf, exp and jti; and the ' +
+          'size in bytes of that compact JWT. subjectTemplate, audience, claims and sessionTags replace the stored values and are validated ' +
+          'as on create (same 400 codes).',
+        security: [{ adminToken: [] }],
+        params: {
+          type: 'object',
+          required: ['tenant', 'name'],
+          properties: { ...tenantParams.properties, name: { type: 'string', minLength: 1, maxLength: 100, description: 'Token config name' } },
+        },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['workload'],
+          properties: {
+            workload: { type: 'string', minLength: 1, maxLength: 100, description: 'Workload id' },
+            subjectTemplate: { type: 'string', maxLength: 300, description: 'Draft subject template' },
+            audience: { type: 'string', maxLength: 255, description: 'Draft audience' },
+            claims: { type: 'object', maxProperties: 50, additionalProperties: true, description: 'Draft static claims (replace the stored ones)' },
+            sessionTags: sessionTagsSchema,
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['claims', 'size'],
+            properties: {
+              claims: { type: 'object', additionalProperties: true, description: 'Every claim of the token but iat, nbf, exp, jti' },
+              size: { type: 'integer', description: 'Bytes of the compact JWT (header.payload.signature) it would be' },
+            },
+          },
+          400: errorResponseSchema,
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+          404: errorResponseSchema,
+          422: errorResponseSchema,
+        },
+      },
+    },
+    async (request) => ctx.issuer.previewToken(request.params.tenant, request.params.name, request.body),
   );
 }
