@@ -288,6 +288,8 @@ export class KeyRing {
     let actions: KeyAction[];
     try {
       actions = await store.transaction(async (tx) => {
+        // One writer per tenant's keys across replicas: two rotations at once make exactly one next key.
+        await tx.signingKeys.lockTenant(tenantId);
         const keys = await tx.signingKeys.listForTenant(tenantId);
         const actions = plan(keys, now());
         if (actions.filter((a) => a.type === 'create').length > pairs.length) {

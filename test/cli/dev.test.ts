@@ -82,7 +82,7 @@ describe('rolebridge dev', () => {
 
       // The demo's first doctor run is clean: the seeded role admits the demo workload and none of its siblings.
       const serverUrl = /server\s+(http:\/\/\S+)/.exec(banner)![1]!;
-      const adminToken = /admin token\s+(\S+)/.exec(banner)![1]!;
+      const adminToken = /^\s*admin token\s+(\S+)/m.exec(banner)![1]!;
       const test = await fetch(`${serverUrl}/api/v1/tenants/acme/connections/demo/test`, {
         method: 'POST',
         headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },

@@ -136,7 +136,7 @@ async function startReplica(index: number, port: number, env: Record<string, str
             // not a log line
           }
         }
-        const listening = /rolebridge listening on (\S+)/.exec(line);
+        const listening = /rolebridge listening on ([^\s"]+)/.exec(line);
         if (listening) resolve(listening[1] as string);
       }
     });

@@ -75,6 +75,7 @@ export function registerTokenConfigRoutes(app: FastifyInstance, ctx: RouteContex
       preHandler: ctx.auth.requireAdmin,
       schema: {
         tags: ['tenants'],
+        operationId: 'previewTokenConfigClaims',
         summary: "Preview a token's claims for a workload, under the stored config or a draft of it (nothing is signed or saved)",
         description:
           'The claims a token minted now for the workload would carry, with the same keys and values, but iat, nbf, exp and jti; and the ' +
