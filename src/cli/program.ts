@@ -26,11 +26,27 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   const program = new Command('rolebridge')
     .description('Keyless access from a SaaS platform to its customers\' AWS accounts.')
     .version(rolebridgeVersion())
-    .showHelpAfterError()
     .exitOverride();
   const registrations = await Promise.all(groupsFor(argv).map((group) => group.load()));
   for (const register of registrations) register(program);
+  pointUsageErrorsAtHelp(program);
   return program;
+}
+
+/** `rolebridge policy lint`: the words that run `command`, as a user types them. */
+function commandPath(command: Command): string {
+  const words: string[] = [];
+  for (let at: Command | null = command; at; at = at.parent) words.unshift(at.name());
+  return words.join(' ');
+}
+
+/**
+ * A usage error prints one line and where to read more, as git does, not the whole help: the reason is
+ * lost above 40 lines of options otherwise. Set on every command so the hint names the one that failed.
+ */
+function pointUsageErrorsAtHelp(command: Command): void {
+  command.showHelpAfterError(`Run '${commandPath(command)} --help' for usage.`);
+  for (const child of command.commands) pointUsageErrorsAtHelp(child);
 }
 
 /** Runs the CLI and resolves to the exit code; never throws. */

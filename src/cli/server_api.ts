@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CliExit, EXIT_NEGATIVE, EXIT_USAGE, usageError } from './cli_exit.js';
 import { storedCredential } from './stored_credentials.js';
+import { unreachableServer } from './unreachable_server.js';
 
 /**
  * How every CLI command that talks to a rolebridge server finds it, authenticates and reads its answers:
@@ -83,17 +84,29 @@ export async function callServer<T>(call: ServerCall): Promise<T> {
       signal: AbortSignal.timeout(call.timeoutMs ?? 30_000),
     });
   } catch (error) {
-    const cause = (error as Error).cause;
-    throw new CliExit(EXIT_NEGATIVE, `cannot reach ${call.server}: ${cause instanceof Error ? cause.message : (error as Error).message}`);
+    if ((error as Error).name === 'TimeoutError') throw new CliExit(EXIT_NEGATIVE, `${call.server} did not answer within ${Math.round((call.timeoutMs ?? 30_000) / 1000)} s.`);
+    throw await unreachableServer(call.server, error);
   }
   const text = await response.text();
   if (response.ok) return (text === '' ? undefined : JSON.parse(text)) as T;
-  let reason = `the server answered ${response.status}`;
+  throw new CliExit(CALLER_MISTAKES.has(response.status) ? EXIT_USAGE : EXIT_NEGATIVE, errorAnswerReason(response, text));
+}
+
+/**
+ * What an error answer says: the status, the envelope's code and message; for a body that is not our
+ * envelope (a proxy's HTML page, say), its first words, so "400" never stands alone.
+ */
+export function errorAnswerReason(response: { status: number; statusText: string }, text: string): string {
+  const status = `the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
   try {
-    const envelope = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (envelope.error?.message) reason = `${envelope.error.message} (${envelope.error.code ?? response.status})`;
+    const { error } = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    const code = typeof error?.code === 'string' ? error.code : undefined;
+    const message = typeof error?.message === 'string' ? error.message : undefined;
+    if (message !== undefined || code !== undefined) return `${status}: ${message ?? '(no message)'} (${code ?? response.status})`;
   } catch {
-    // not our envelope: keep the status line
+    // not our envelope: show what it says instead
   }
-  throw new CliExit(CALLER_MISTAKES.has(response.status) ? EXIT_USAGE : EXIT_NEGATIVE, reason);
+  const words = text.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  if (words === '') return `${status} with an empty body (not a rolebridge server, or a proxy in front of it?).`;
+  return `${status}, not with a rolebridge error (a proxy in front of it?): "${words.length > 200 ? `${words.slice(0, 200)}…` : words}"`;
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { renderConnectionTest, type ConnectionTestResult } from '../../doctor/index.js';
 import { CliExit, EXIT_NEGATIVE, usageError } from '../cli_exit.js';
 import { printJson, printLine } from '../output.js';
+import { progressLine } from '../progress_line.js';
 import { adminToken, callServer, serverUrl } from '../server_api.js';
 import { style } from '../terminal_style.js';
 
@@ -57,15 +58,22 @@ async function runTest(name: string, flags: TestFlags): Promise<void> {
   if (flags.workload !== undefined) body.workload = flags.workload;
   if (!flags.probes) body.probes = false;
 
-  const result = await callServer<ConnectionTestResult>({
-    server,
-    token,
-    method: 'POST',
-    path: `/api/v1/tenants/${encodeURIComponent(flags.tenant)}/connections/${encodeURIComponent(name)}/test`,
-    body,
-    // Probes and retries of a slow STS can take a while; an unreachable issuer alone takes 5 s.
-    timeoutMs: 120_000,
-  });
+  // Seconds long (probes, STS retries): say it is working, on a TTY only.
+  const progress = progressLine(`Testing connection ${name} (tenant ${flags.tenant}): token, issuer, AssumeRoleWithWebIdentity${flags.probes ? ', probes' : ''}…`);
+  let result: ConnectionTestResult;
+  try {
+    result = await callServer<ConnectionTestResult>({
+      server,
+      token,
+      method: 'POST',
+      path: `/api/v1/tenants/${encodeURIComponent(flags.tenant)}/connections/${encodeURIComponent(name)}/test`,
+      body,
+      // Probes and retries of a slow STS can take a while; an unreachable issuer alone takes 5 s.
+      timeoutMs: 120_000,
+    });
+  } finally {
+    progress.stop();
+  }
   if (flags.json) printJson(result);
   else printLine(renderConnectionTest(result, `Connection ${name} (tenant ${flags.tenant})`, style));
   if (!result.ok) throw new CliExit(EXIT_NEGATIVE);

@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { CliExit, EXIT_NEGATIVE, usageError } from '../cli_exit.js';
 import { printJson, printLine } from '../output.js';
-import { callServer, serverUrl } from '../server_api.js';
+import { callServer, errorAnswerReason, serverUrl } from '../server_api.js';
 import { storeCredential } from '../stored_credentials.js';
+import { unreachableServer } from '../unreachable_server.js';
 import { style } from '../terminal_style.js';
 
 /**
@@ -75,14 +76,14 @@ function awaitCallback(server: Server, timeoutMs: number): Promise<{ code?: stri
 
 async function postJson<T>(url: string, body: unknown): Promise<T> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
-  const answer = (await response.json().catch(() => ({}))) as T & { error?: { message?: string; code?: string } };
-  if (!response.ok) throw new CliExit(EXIT_NEGATIVE, `${answer.error?.message ?? `the server answered ${response.status}`} (${answer.error?.code ?? response.status})`);
-  return answer;
+  const text = await response.text();
+  if (!response.ok) throw new CliExit(EXIT_NEGATIVE, errorAnswerReason(response, text));
+  return JSON.parse(text) as T;
 }
 
 async function signInWithBrowser(server: string, flags: LoginFlags): Promise<{ token: string; expiresAt: string }> {
-  const config = (await (await fetch(`${server}/auth/config`, { signal: AbortSignal.timeout(30_000) }).catch((error: Error) => {
-    throw new CliExit(EXIT_NEGATIVE, `cannot reach ${server}: ${error.cause instanceof Error ? error.cause.message : error.message}`);
+  const config = (await (await fetch(`${server}/auth/config`, { signal: AbortSignal.timeout(30_000) }).catch(async (error: Error) => {
+    throw await unreachableServer(server, error);
   })).json()) as { idp?: boolean };
   if (!config.idp) throw usageError(`${server} has no identity-provider sign-in (ROLEBRIDGE_AUTH_JWT_ISSUER); use --api-key-file PATH.`);
 

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { CliExit } from '../cli_exit.js';
+import { CliExit, usageError } from '../cli_exit.js';
 import { callServer, serverUrl, workloadSecret } from '../server_api.js';
 import { printJson, printLine } from '../output.js';
 
@@ -50,6 +51,38 @@ function fetchToken(client: WorkloadClient, flags: { tokenConfig?: string; audie
   });
 }
 
+/** Why `--token-file path` cannot be written, in the user's words (the errno alone points nowhere). */
+function tokenFileReason(path: string, error: NodeJS.ErrnoException): string {
+  const folder = dirname(path);
+  const why: Record<string, string> = {
+    ENOENT: `its folder ${folder} does not exist`,
+    ENOTDIR: `${folder} is not a folder`,
+    EACCES: `no permission to write in ${folder}`,
+    EPERM: `no permission to write in ${folder}`,
+    EROFS: `${folder} is on a read-only file system`,
+    EISDIR: `${path} is a folder`,
+  };
+  return `cannot write --token-file ${path}: ${why[error.code ?? ''] ?? error.message}.`;
+}
+
+/**
+ * Refuses a token path that cannot be written before any token is fetched: a typo in a path is bad input
+ * (exit 2), not a failed refresh to retry forever. The agent writes a temp file beside it, so the folder
+ * must be writable.
+ */
+async function checkTokenFileWritable(path: string): Promise<void> {
+  try {
+    const existing = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (existing?.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    await access(dirname(path), constants.W_OK);
+  } catch (error) {
+    throw usageError(tokenFileReason(path, error as NodeJS.ErrnoException));
+  }
+}
+
 /** Writes `content` so readers see the old file or the new one, never half of one: temp file, then rename. */
 async function writeAtomically(path: string, content: string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -58,7 +91,7 @@ async function writeAtomically(path: string, content: string): Promise<void> {
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    throw usageError(tokenFileReason(path, error as NodeJS.ErrnoException));
   }
 }
 
@@ -134,6 +167,7 @@ export function registerWorkloadCommand(program: Command): void {
       .option('--once', 'write the token once and exit'),
   ).action(async (flags: WorkloadFlags & { tokenFile: string; tokenConfig?: string; audience?: string; once?: boolean }) => {
     const client = await workloadClient(flags);
+    await checkTokenFileWritable(flags.tokenFile);
     const stop = new AbortController();
     const onSignal = (): void => stop.abort();
     process.on('SIGINT', onSignal);
