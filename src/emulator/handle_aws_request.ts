@@ -12,6 +12,7 @@ import type { ServiceRegistry } from './service_registry.js';
 import { authenticateSignedRequest, parseAuthorization } from './sigv4_authenticate.js';
 import type { IssuerKeyCache } from './web_identity/issuer_key_cache.js';
 import { renderErrorXml, renderSuccessXml } from './xml_response.js';
+import { queryRecord } from './query_record.js';
 
 /** What the HTTP layer hands over: the raw request. */
 export interface RawRequest {
@@ -181,15 +182,6 @@ function internalError(error: unknown): AwsError {
   // Logged for the operator; the caller sees AWS's generic failure, never internals.
   console.error('aws-emulator: internal error', error);
   return new AwsError('InternalFailure', 500, 'The request processing has failed because of an unknown error, exception or failure.');
-}
-
-function queryRecord(search: URLSearchParams): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const [name, value] of search) {
-    const existing = query[name];
-    query[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
-  return query;
 }
 
 function record(

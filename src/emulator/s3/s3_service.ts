@@ -12,6 +12,7 @@ import { createBucket, deleteBucket, headBucket, listBuckets, listObjectsV2 } fr
 import { deleteObject, getObject, headObject, putObject } from './object_actions.js';
 import { S3Error, renderS3ErrorXml, s3Errors } from './s3_errors.js';
 import type { S3Answer, S3Request } from './s3_request.js';
+import { queryRecord } from '../query_record.js';
 
 type S3Action = (request: S3Request) => S3Answer;
 
@@ -138,15 +139,6 @@ async function serve(runtime: EmulatorRuntime, raw: RawRequest, claims: Signatur
 function internalError(error: unknown): AwsError {
   console.error('aws-emulator: internal error', error);
   return new S3Error('InternalError', 500, 'We encountered an internal error. Please try again.');
-}
-
-function queryRecord(search: URLSearchParams): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const [name, value] of search) {
-    const existing = query[name];
-    query[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
-  return query;
 }
 
 /** Amazon S3, REST protocol, path-style addressing (`http://<endpoint>/<bucket>/<key>`). */
