@@ -93,8 +93,8 @@ export async function callServer<T>(call: ServerCall): Promise<T> {
 }
 
 /**
- * What an error answer says: the status, the envelope's code and message; for a body that is not our
- * envelope (a proxy's HTML page, say), its first words, so "400" never stands alone.
+ * What an error answer says: the envelope's message and code; for a body that is not our envelope (a proxy's
+ * HTML page, say), the status and the page's first words, so "400" never stands alone.
  */
 export function errorAnswerReason(response: { status: number; statusText: string }, text: string): string {
   const status = `the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
@@ -102,7 +102,8 @@ export function errorAnswerReason(response: { status: number; statusText: string
     const { error } = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
     const code = typeof error?.code === 'string' ? error.code : undefined;
     const message = typeof error?.message === 'string' ? error.message : undefined;
-    if (message !== undefined || code !== undefined) return `${status}: ${message ?? '(no message)'} (${code ?? response.status})`;
+    // Our envelope already names the problem and its stable code (the text scripts match on): no status prefix.
+    if (message !== undefined || code !== undefined) return `${message ?? status} (${code ?? response.status})`;
   } catch {
     // not our envelope: show what it says instead
   }
