@@ -105,7 +105,11 @@ export async function startServerRuntime(config: Config, options: RuntimeOptions
     }
     // Only once the server is up: a start that fails (a port in use) must not spend the one-time generated token
     // that nobody saw, which would leave the next start with no admin key to show.
-    const bootstrap = await ensureBootstrapAdminKey(store, config.adminToken, now());
+    // Replicas starting together on an empty database race to insert the same bootstrap key: the loser reads it again.
+    const bootstrap = await ensureBootstrapAdminKey(store, config.adminToken, now()).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code !== 'concurrent_change') throw error;
+      return ensureBootstrapAdminKey(store, config.adminToken, now());
+    });
     return {
       app,
       deps,

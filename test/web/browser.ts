@@ -55,7 +55,11 @@ export function watchPage(page: Page): PageWatch {
   let expectedConsoleLines = 0;
   const OPTIONAL = ['/api/v1/me', '/auth/config'];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (request) => {
+    // A fetch the page abandons when the person moves on (net::ERR_ABORTED) is the browser's doing, not a failure.
+    if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`);
+  });
   page.on('response', (response) => {
     if (response.status() < 400) return;
     const { pathname } = new URL(response.url());
