@@ -7,6 +7,7 @@ import { auditActorText, type OperatorPrincipal } from './operator_principal.js'
 import { SESSION_TOKEN_PREFIX, type OperatorSessions } from './operator_sessions.js';
 import { routePermission } from './route_permissions.js';
 import { ForbiddenError, UnauthenticatedError } from '../core/index.js';
+import { sameSetupScope } from '../claims/index.js';
 import { fromTimestamp, hashSecret, type ApiKeyRecord, type ChangeEvent, type Store, type WorkloadRecord } from '../store/index.js';
 import { grantOf, SETUP_SESSION_PREFIX, type SetupGrant } from './setup_codes.js';
 
@@ -314,7 +315,7 @@ export class Authenticator {
       throw setupScopeForbidden(`This set-up session is for token config '${grant.tokenConfig}' only.`);
     }
     const scope = readAccess(access.scope, request);
-    if (scope !== undefined && grant.scope !== null && scope !== grant.scope) {
+    if (scope !== undefined && grant.scope !== null && !sameSetupScope(scope, grant.scope)) {
       throw setupScopeForbidden(`This set-up session is pinned to scope '${grant.scope}'.`);
     }
     const connection = readAccess(access.connection, request);

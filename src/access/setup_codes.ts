@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseSetupScope, formatSetupScope } from '../claims/index.js';
+import { assertScopeFitsTemplate, formatSetupScope, parseSetupScope } from '../claims/index.js';
 import { InvalidInputError, NotFoundError, UnauthenticatedError } from '../core/index.js';
 import type { Issuer } from '../issuer/index.js';
 import { fromTimestamp, hashSecret, toTimestamp, type SetupCodeRecord, type Store } from '../store/index.js';
@@ -76,7 +76,8 @@ export async function issueSetupCode(
   }
   await deps.issuer.getTenant(tenant);
   const configs = await deps.issuer.listTokenConfigs(tenant);
-  if (!configs.some((config) => config.name === request.tokenConfig)) {
+  const config = configs.find((candidate) => candidate.name === request.tokenConfig);
+  if (config === undefined) {
     throw new NotFoundError('token_config_not_found', `Tenant ${tenant} has no token config ${request.tokenConfig}.`, { tokenConfig: request.tokenConfig });
   }
   let scope: string | null = null;
@@ -85,6 +86,7 @@ export async function issueSetupCode(
     if (parsed.kind === 'workload' && !(await deps.issuer.listWorkloads(tenant)).some((workload) => workload.id === parsed.workload)) {
       throw new NotFoundError('workload_not_found', `Tenant ${tenant} has no workload ${parsed.workload}.`, { workload: parsed.workload });
     }
+    assertScopeFitsTemplate(config.subjectTemplate, parsed);
     scope = formatSetupScope(parsed);
   }
   if (request.connection !== undefined && !/^[a-z0-9-]{1,63}$/.test(request.connection)) {

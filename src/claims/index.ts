@@ -3,7 +3,19 @@
  * (which runs on the customer's laptop and so cannot import the issuer).
  */
 export { SUBJECT_PLACEHOLDERS, SUBJECT_VALUE_PATTERN, type SubjectPlaceholder, type SubjectValues } from './subject_values.js';
-export { parseSetupScope, formatSetupScope, type SetupScope } from './setup_scope.js';
+export {
+  formatSetupScope,
+  parseSetupScope,
+  sameSetupScope,
+  SCOPE_ATTRIBUTES,
+  scopeSubjectValues,
+  workloadInScope,
+  type ScopeAttribute,
+  type ScopeAttributes,
+  type ScopedWorkload,
+  type SetupScope,
+} from './setup_scope.js';
+export { assertScopeFitsTemplate } from './scope_fits_template.js';
 export {
   BUILT_IN_PROVIDER_KEY_CLAIMS,
   CONDITION_KEY_CLAIMS,

@@ -1,6 +1,6 @@
 import { ConflictError } from '../core/index.js';
 import type { RemoteConnection, RolebridgeApiClient } from './rolebridge_api_client.js';
-import type { SetupScope } from '../claims/index.js';
+import { workloadInScope, type SetupScope } from '../claims/index.js';
 
 export interface BindRequest {
   tenant: string;
@@ -55,8 +55,5 @@ export async function bindConnection(api: RolebridgeApiClient, request: BindRequ
 async function workloadFor(api: RolebridgeApiClient, tenant: string, scope: SetupScope): Promise<string | undefined> {
   if (scope.kind === 'workload') return scope.workload;
   const workloads = await api.listWorkloads(tenant);
-  const match = workloads.find(
-    (workload) => scope.kind === 'tenant' || (workload.deployment === scope.deployment && (scope.component === undefined || workload.component === scope.component)),
-  );
-  return match?.id;
+  return workloads.find((workload) => workloadInScope(scope, workload))?.id;
 }

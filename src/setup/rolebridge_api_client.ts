@@ -17,6 +17,7 @@ export interface RemoteWorkload {
   id: string;
   deployment: string;
   component: string;
+  region?: string | null;
 }
 
 export interface RemoteConnection {

@@ -1,7 +1,7 @@
 import { subjectPattern, trustPolicyFor, type PolicyStatementJson, type SubjectScope } from '../policy/index.js';
 import { ROLEBRIDGE_SID_PREFIX } from './merge_trust_statement.js';
 import { alphanumeric } from './plan_setup.js';
-import type { SetupScope } from '../claims/index.js';
+import { assertScopeFitsTemplate, scopeSubjectValues, type SetupScope } from '../claims/index.js';
 
 export interface TrustStatementInput {
   accountId: string;
@@ -17,8 +17,10 @@ export interface TrustStatementInput {
  * rolebridge's web-identity trust statement for one scope, from the policy engine's generator (aud
  * pinned, sub exact for a workload, a pattern open only where the scope is), with a Sid naming
  * tenant, token config and scope so that set-up recognises its own statement on later runs.
+ * A scope the template cannot express exactly is refused (`assertScopeFitsTemplate`).
  */
 export function trustStatementForScope(input: TrustStatementInput): PolicyStatementJson {
+  assertScopeFitsTemplate(input.tokenConfig.subjectTemplate, input.scope);
   const policy = trustPolicyFor({
     issuer: input.issuerUrl,
     audience: input.tokenConfig.audience,
@@ -29,14 +31,19 @@ export function trustStatementForScope(input: TrustStatementInput): PolicyStatem
   return { ...policy.Statement[0]!, Sid: sidFor(input.tenant, input.tokenConfig.name, input.scope) };
 }
 
-/** `RolebridgeAcmeDefaultDeploymentProdComponentApi`: stable per tenant, token config and scope. */
+/**
+ * `RolebridgeAcmeDefaultDeploymentProdComponentApi`: stable per tenant, token config and scope (the
+ * attributes in the order deployment, component, region, so earlier set-ups keep their Sid).
+ */
 export function sidFor(tenant: string, tokenConfig: string, scope: SetupScope): string {
   const scopePart =
     scope.kind === 'workload'
       ? `Workload ${scope.workload}`
-      : scope.kind === 'deployment'
-        ? `Deployment ${scope.deployment}${scope.component === undefined ? '' : ` Component ${scope.component}`}`
-        : 'Tenant';
+      : [
+          scope.attributes.deployment === undefined ? '' : `Deployment ${scope.attributes.deployment}`,
+          scope.attributes.component === undefined ? '' : `Component ${scope.attributes.component}`,
+          scope.attributes.region === undefined ? '' : `Region ${scope.attributes.region}`,
+        ].join(' ').trim() || 'Tenant';
   return `${ROLEBRIDGE_SID_PREFIX}${alphanumeric(`${tenant} ${tokenConfig} ${scopePart}`)}`;
 }
 
@@ -56,9 +63,7 @@ function subjectScopeOf(input: TrustStatementInput): SubjectScope {
         },
       };
     }
-    case 'deployment':
-      return scope.component === undefined ? { deployment: scope.deployment, tenant } : { deployment: scope.deployment, component: scope.component, tenant };
-    case 'tenant':
-      return { tenant };
+    case 'attributes':
+      return { pinned: scopeSubjectValues(scope, tenant) };
   }
 }

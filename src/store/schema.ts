@@ -82,7 +82,7 @@ export interface SetupCodesTable {
   id: string;
   tenant_id: string;
   token_config: string;
-  /** Optional pin: `workload:<id>`, `deployment:<d>[,component:<c>]` or `tenant`. */
+  /** Optional pin: `workload:<id>`, `tenant`, or comma-joined `deployment:<d>`, `component:<c>`, `region:<r>` (canonical order). */
   scope: string | null;
   /** Optional pin: the connection name set-up may create. */
   connection: string | null;

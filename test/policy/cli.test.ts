@@ -165,6 +165,30 @@ describe('rolebridge policy trust', () => {
     expect((await cli(...common, '--format', 'cli')).stdout).toContain('aws iam create-role --role-name cube-athena');
   });
 
+  it('builds the sub pattern from a subject template and a scope over any subset of placeholders', async () => {
+    const template = 'cube:{tenant}:deployment:{deployment}:component:{component}:region:{region}';
+    const result = await cli('policy', 'trust', '--issuer', ISSUER, '--audience', 'sts.amazonaws.com', '--subject-template', template, '--tenant', 'acme', '--scope', 'component:cube_store', '--account-id', '222233334444');
+    expect(result.code, result.stderr).toBe(0);
+    const policy = JSON.parse(result.stdout) as { Statement: Array<{ Condition: unknown }> };
+    expect(policy.Statement[0]!.Condition).toEqual({
+      StringEquals: { 'acme.cubecloud.dev:aud': 'sts.amazonaws.com' },
+      StringLike: { 'acme.cubecloud.dev:sub': 'cube:acme:deployment:*:component:cube_store:*' },
+    });
+    expect(lintPolicy(policy, { issuer: ISSUER }).filter((finding) => finding.severity === 'error')).toEqual([]);
+    const region = await cli('policy', 'trust', '--issuer', ISSUER, '--audience', 'sts.amazonaws.com', '--subject-template', template, '--tenant', 'acme', '--scope', 'region:eu-west-1,deployment:12');
+    expect(JSON.stringify(JSON.parse(region.stdout))).toContain('"cube:acme:deployment:12:component:*:region:eu-west-1"');
+    // Usage: both ways at once, a half, a workload (needs its attributes), a pin the template lacks.
+    const common = ['policy', 'trust', '--issuer', ISSUER, '--audience', 'sts.amazonaws.com'];
+    expect((await cli(...common, '--subject', 'x:*', '--subject-template', template, '--scope', 'tenant', '--tenant', 'acme')).code).toBe(2);
+    expect((await cli(...common, '--scope', 'tenant')).code).toBe(2);
+    expect((await cli(...common, '--subject-template', template, '--scope', 'workload:wl_1', '--tenant', 'acme')).code).toBe(2);
+    expect((await cli(...common, '--subject-template', template, '--scope', 'tenant')).code).toBe(2);
+    const missing = await cli(...common, '--subject-template', 'cube:{tenant}:{deployment}', '--tenant', 'acme', '--scope', 'component:x');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('{component}');
+    expect((await cli(...common)).code).toBe(2);
+  });
+
   it('exits 2 on an unknown format or a subject that admits everyone', async () => {
     expect((await cli('policy', 'trust', '--issuer', ISSUER, '--audience', 'a', '--subject', 'x', '--format', 'pulumi')).code).toBe(2);
     expect((await cli('policy', 'trust', '--issuer', ISSUER, '--audience', 'a', '--subject', '*')).code).toBe(2);

@@ -97,6 +97,23 @@ describe('set-up codes and set-up sessions', () => {
     expect(await server.store.setupCodes.findByCodeHash(issued.code)).toBeUndefined(); // stored only as a hash
   });
 
+  it('takes any subset of placeholders as its scope, stored canonically, and refuses what the template cannot express', async () => {
+    const component = await issue({ tokenConfig: 'aws', scope: 'component:etl' });
+    expect(component.scope).toBe('component:etl');
+    expect(component.command).toContain('--token-config aws --component etl');
+    expect(component.command).not.toContain('--deployment');
+    const reordered = await issue({ tokenConfig: 'aws', scope: 'component:etl,deployment:prod' });
+    expect(reordered.scope).toBe('deployment:prod,component:etl');
+    // The template has no {region}: a code must not promise a scope set-up cannot build.
+    expect(errorCode((await admin('POST', '/api/v1/tenants/acme/setup-codes', { tokenConfig: 'aws', scope: 'region:eu-west-1' })).json)).toBe('scope_not_in_template');
+    // A session pinned to a scope accepts it in any order, and nothing wider.
+    const { sessionToken } = await session({ tokenConfig: 'aws', scope: 'component:etl,deployment:prod' });
+    const trust = (scope: string) => call('GET', `/api/v1/tenants/acme/trust-policy?tokenConfig=aws&scope=${scope}`, sessionToken);
+    expect((await trust('component:etl,deployment:prod')).status).toBe(200);
+    expect((await trust('deployment:prod,component:etl')).status).toBe(200);
+    expect(errorCode((await trust('component:etl')).json)).toBe('setup_scope_forbidden');
+  });
+
   it('refuses bad requests for codes', async () => {
     expect(errorCode((await admin('POST', '/api/v1/tenants/acme/setup-codes', { tokenConfig: 'aws', ttlSeconds: 59 })).json)).toBe('invalid_ttl');
     expect(errorCode((await admin('POST', '/api/v1/tenants/acme/setup-codes', { tokenConfig: 'aws', ttlSeconds: 86_401 })).json)).toBe('invalid_ttl');

@@ -10,6 +10,7 @@ import {
   RENDER_FORMATS,
   renderPolicy,
   simulationRequest,
+  subjectPattern,
   trustPolicyFor,
   type ConditionEvaluation,
   type ContextValue,
@@ -18,6 +19,7 @@ import {
   type PolicyEvaluation,
   type StatementEvaluation,
 } from '../../policy/index.js';
+import { assertScopeFitsTemplate, parseSetupScope, scopeSubjectValues } from '../../claims/index.js';
 import { CliExit, EXIT_NEGATIVE, EXIT_OK, usageError } from '../cli_exit.js';
 import { printJson, printLine } from '../output.js';
 import { style } from '../terminal_style.js';
@@ -34,6 +36,9 @@ interface TrustFlags {
   issuer: string;
   audience: string[];
   subject: string[];
+  subjectTemplate?: string;
+  scope?: string;
+  tenant?: string;
   format: string;
   accountId?: string;
   roleName: string;
@@ -68,7 +73,10 @@ export function registerPolicyCommand(program: Command): void {
     .description('Print the trust policy a role needs to trust this issuer, audience and subject pattern.')
     .requiredOption('--issuer <url>', 'the issuer URL (https://…, or http://127.0.0.1:<port>/… for the local emulator)')
     .requiredOption('--audience <aud>', 'token audience to pin, usually sts.amazonaws.com (repeatable)', collect, [])
-    .requiredOption('--subject <pattern>', 'sub value or pattern, e.g. app:deployment:12:* (repeatable); StringLike is used when it has * or ?', collect, [])
+    .option('--subject <pattern>', 'sub value or pattern, e.g. app:deployment:12:* (repeatable); StringLike is used when it has * or ?', collect, [])
+    .option('--subject-template <template>', 'instead of --subject: the token config\'s subject template, e.g. tenant:{tenant}:deployment:{deployment}:component:{component}')
+    .option('--scope <scope>', 'with --subject-template: tenant, or any comma-joined combination of deployment:<d>, component:<c>, region:<r> (the others become *)')
+    .option('--tenant <id>', 'with --subject-template: the value of {tenant}')
     .option('--format <format>', `output format: ${RENDER_FORMATS.join(', ')}`, 'json')
     .option('--account-id <id>', `AWS account holding the OIDC provider (default ${ACCOUNT_PLACEHOLDER}, a placeholder to replace)`)
     .option('--role-name <name>', 'role name for the terraform, cloudformation and cli formats', 'rolebridge-role')
@@ -81,7 +89,7 @@ export function registerPolicyCommand(program: Command): void {
       const trustPolicy = trustPolicyFor({
         issuer: flags.issuer,
         audience: flags.audience,
-        subject: flags.subject,
+        subject: subjectsOf(flags),
         providerArn: oidcProviderArn(flags.accountId ?? ACCOUNT_PLACEHOLDER, flags.issuer),
         sessionTags: flags.sessionTags ?? false,
       });
@@ -236,4 +244,23 @@ function renderFindings(findings: readonly LintFinding[]): void {
   const errors = findings.filter((finding) => finding.severity === 'error').length;
   printLine();
   printLine(`${findings.length} finding${findings.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}.`);
+}
+
+/** `--subject` as given, or the pattern for `--subject-template` and `--scope` (exactly one of the two ways). */
+function subjectsOf(flags: TrustFlags): string[] {
+  const fromScope = flags.subjectTemplate !== undefined || flags.scope !== undefined;
+  if (fromScope && flags.subject.length > 0) throw usageError('give --subject, or --subject-template with --scope, not both');
+  if (!fromScope) {
+    if (flags.subject.length === 0) throw usageError("required option '--subject <pattern>' (or --subject-template with --scope) not specified");
+    return flags.subject;
+  }
+  if (flags.subjectTemplate === undefined || flags.scope === undefined) throw usageError('--subject-template and --scope go together');
+  const scope = parseSetupScope(flags.scope);
+  if (scope.kind === 'workload') {
+    throw usageError('a workload scope needs the workload\'s attributes: pass its exact subject with --subject, or ask the server (GET …/trust-policy?scope=workload:<id>)');
+  }
+  const tenant = flags.tenant ?? (/\{tenant\}/.test(flags.subjectTemplate) ? undefined : 'tenant');
+  if (tenant === undefined) throw usageError('the subject template has {tenant}: pass --tenant');
+  assertScopeFitsTemplate(flags.subjectTemplate, scope);
+  return [subjectPattern(flags.subjectTemplate, { pinned: scopeSubjectValues(scope, tenant) })];
 }

@@ -19,7 +19,7 @@ import {
   type PreparedSetup,
   type SetupChange,
 } from '../../setup/index.js';
-import { formatSetupScope, parseSetupScope, type SetupScope } from '../../claims/index.js';
+import { formatSetupScope, parseSetupScope, SUBJECT_VALUE_PATTERN, type SetupScope } from '../../claims/index.js';
 import { renderConnectionTest, type ConnectionTestResult } from '../../doctor/index.js';
 import { InvalidInputError, isRolebridgeError } from '../../core/index.js';
 import { PERMISSION_TEMPLATES, RENDER_FORMATS, renderPolicy, type PermissionParameters, type PolicyJson } from '../../policy/index.js';
@@ -37,6 +37,7 @@ interface SetupFlags {
   workload?: string;
   deployment?: string;
   component?: string;
+  scope?: string;
   tenantWide?: boolean;
   permissions?: string;
   managedPolicy: string[];
@@ -92,7 +93,11 @@ export function registerSetupCommand(program: Command): void {
     .option('--role-name <name>', 'IAM role to create or extend')
     .option('--workload <id>', 'scope: trust exactly one workload')
     .option('--deployment <d>', 'scope: trust a deployment (with --component: one component of it)')
-    .option('--component <c>', 'scope: one component of --deployment')
+    .option('--component <c>', 'scope: trust one component (alone: in every deployment; with --deployment: of that deployment)')
+    .option(
+      '--scope <scope>',
+      'scope, as the API writes it: workload:<id>, tenant, or any comma-joined combination of deployment:<d>, component:<c>, region:<r>',
+    )
     .option('--tenant-wide', 'scope: trust every workload of the tenant')
     .option('--permissions <list>', `comma-separated permission templates: ${PERMISSION_TEMPLATES.join(', ')}`)
     .option(
@@ -105,7 +110,10 @@ export function registerSetupCommand(program: Command): void {
     .option('--chain-role-arn <arn>', 'a second role the first one assumes (role chaining)')
     .option('--external-id <id>', 'ExternalId the chained role requires')
     .option('--connection <name>', 'connection name in rolebridge (default: the set-up code\'s, else the role name)')
-    .option('--region <region>', 'AWS region for the connection (default AWS_REGION or us-east-1)')
+    .option(
+      '--region <region>',
+      'AWS region for the connection (default AWS_REGION or us-east-1); given without any other scope flag, also the scope: the workloads of that region',
+    )
     .option('--profile <profile>', 'AWS profile to run as')
     .option('--yes', 'approve every change')
     .option('--dry-run', 'only print the plan')
@@ -266,9 +274,8 @@ function renderAsCode(format: string, inputs: SetupInputs, prepared: PreparedSet
 /** Flags, then environment, then (on a terminal) prompts; without a terminal a missing value is a usage error naming the flags. */
 async function resolveInputs(flags: SetupFlags, output: Writable): Promise<SetupInputs> {
   const ask = (message: string, initial?: string): Promise<string> => askText(output, message, initial);
-  const scopeFlags = [flags.workload, flags.deployment, flags.tenantWide].filter((value) => value !== undefined && value !== false);
-  if (scopeFlags.length > 1) throw usageError('give one scope: --workload, --deployment [--component] or --tenant-wide');
-  if (flags.component !== undefined && flags.deployment === undefined) throw usageError('--component needs --deployment');
+  const scopeFlags = [flags.workload, flags.deployment ?? flags.component, flags.scope, flags.tenantWide].filter((value) => value !== undefined && value !== false);
+  if (scopeFlags.length > 1) throw usageError(`give one scope: ${SCOPE_FLAGS}`);
   if (flags.externalId !== undefined && flags.chainRoleArn === undefined) throw usageError('--external-id needs --chain-role-arn');
   if (flags.setupCode !== undefined && flags.adminTokenFile !== undefined) throw usageError('give --setup-code or --admin-token-file, not both');
   // A set-up code, when there is one, wins over an admin token lying in the environment: it is the narrower credential.
@@ -277,6 +284,8 @@ async function resolveInputs(flags: SetupFlags, output: Writable): Promise<Setup
     setupCode !== undefined ? undefined : (process.env.ROLEBRIDGE_ADMIN_TOKEN ?? (flags.adminTokenFile === undefined ? undefined : readSecretFile(flags.adminTokenFile)));
   const server = flags.server ?? process.env.ROLEBRIDGE_SERVER;
   let scope = scopeFromFlags(flags);
+  // `--region` alone names the scope too (a set-up code's own scope still wins, below).
+  if (scope === undefined && setupCode === undefined && flags.region !== undefined) scope = { kind: 'attributes', attributes: { region: scopeValue('--region', flags.region) } };
 
   if (!interactive()) {
     const missing = [
@@ -285,7 +294,7 @@ async function resolveInputs(flags: SetupFlags, output: Writable): Promise<Setup
       flags.tenant === undefined && setupCode === undefined ? '--tenant' : undefined,
       flags.tokenConfig === undefined && setupCode === undefined ? '--token-config' : undefined,
       flags.roleName === undefined ? '--role-name' : undefined,
-      scope === undefined && setupCode === undefined ? '--workload | --deployment [--component] | --tenant-wide' : undefined,
+      scope === undefined && setupCode === undefined ? SCOPE_FLAGS : undefined,
     ].filter((flag): flag is string => flag !== undefined);
     if (missing.length > 0) throw usageError(`missing ${missing.join(', ')} (not a terminal, so nothing can be asked)`);
   }
@@ -305,7 +314,8 @@ async function resolveInputs(flags: SetupFlags, output: Writable): Promise<Setup
       scope = pinned;
     }
     matchSession('--connection', flags.connection, session.connection ?? undefined);
-    if (scope === undefined && !interactive()) throw usageError('missing --workload | --deployment [--component] | --tenant-wide (the set-up code pins no scope)');
+    if (scope === undefined && flags.region !== undefined) scope = { kind: 'attributes', attributes: { region: scopeValue('--region', flags.region) } };
+    if (scope === undefined && !interactive()) throw usageError(`missing ${SCOPE_FLAGS} (the set-up code pins no scope)`);
   }
   const tenant = flags.tenant ?? session?.tenant ?? (await ask('Tenant id'));
   const inputs: SetupInputs = {
@@ -348,11 +358,28 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
+const SCOPE_FLAGS = '--workload | --deployment and/or --component | --scope | --tenant-wide | --region alone';
+
 function scopeFromFlags(flags: SetupFlags): SetupScope | undefined {
   if (flags.workload !== undefined) return parseSetupScope(`workload:${flags.workload}`);
-  if (flags.deployment !== undefined) return parseSetupScope(`deployment:${flags.deployment}${flags.component === undefined ? '' : `,component:${flags.component}`}`);
-  if (flags.tenantWide) return { kind: 'tenant' };
+  if (flags.scope !== undefined) return parseSetupScope(flags.scope);
+  if (flags.deployment !== undefined || flags.component !== undefined) {
+    return {
+      kind: 'attributes',
+      attributes: {
+        ...(flags.deployment === undefined ? {} : { deployment: scopeValue('--deployment', flags.deployment) }),
+        ...(flags.component === undefined ? {} : { component: scopeValue('--component', flags.component) }),
+      },
+    };
+  }
+  if (flags.tenantWide) return { kind: 'attributes', attributes: {} };
   return undefined;
+}
+
+/** A scope value from a flag, checked as the API checks it (so `--component 'a,b'` cannot smuggle a second pin). */
+function scopeValue(flag: string, value: string): string {
+  if (!SUBJECT_VALUE_PATTERN.test(value)) throw usageError(`${flag} must be 1–64 of letters, digits, '.', '_' and '-' (got ${value})`);
+  return value;
 }
 
 /** Asks for each parameter a template still needs (on a terminal); otherwise names the missing `--param`. */
@@ -418,17 +445,20 @@ async function askScope(output: Writable): Promise<SetupScope> {
       output,
       message: 'Which workloads may assume the role?',
       options: [
-        { value: 'deployment', label: 'A deployment (optionally one component)' },
+        { value: 'attributes', label: 'By deployment, component and/or region (leave a field empty for every value)' },
         { value: 'workload', label: 'Exactly one workload' },
         { value: 'tenant', label: 'Every workload of the tenant' },
       ],
     }),
   );
-  if (kind === 'tenant') return { kind: 'tenant' };
+  if (kind === 'tenant') return { kind: 'attributes', attributes: {} };
   if (kind === 'workload') return parseSetupScope(`workload:${await askText(output, 'Workload id')}`);
-  const deployment = await askText(output, 'Deployment');
-  const component = answered(await text({ output, message: 'Component (empty: every component)' }));
-  return parseSetupScope(`deployment:${deployment}${component ? `,component:${component}` : ''}`);
+  const pins: string[] = [];
+  for (const name of ['deployment', 'component', 'region'] as const) {
+    const value = answered(await text({ output, message: `${name[0]!.toUpperCase()}${name.slice(1)} (empty: every ${name})` }));
+    if (value) pins.push(`${name}:${value}`);
+  }
+  return parseSetupScope(pins.length === 0 ? 'tenant' : pins.join(','));
 }
 
 async function askPermissions(output: Writable): Promise<string[]> {

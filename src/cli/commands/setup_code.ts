@@ -64,7 +64,7 @@ async function createSetupCode(flags: CreateFlags): Promise<void> {
   printLine();
   printLine(`  ${style.bold(issued.command)}`);
   printLine();
-  printLine(style.dim('They add --role-name and, unless pinned, a scope (--workload | --deployment [--component] | --tenant-wide); it runs with their own AWS credentials.'));
+  printLine(style.dim('They add --role-name and, unless pinned, a scope (--workload | --deployment and/or --component | --scope | --tenant-wide); it runs with their own AWS credentials.'));
 }
 
 export function registerSetupCodeCommand(program: Command): void {
@@ -78,7 +78,7 @@ export function registerSetupCodeCommand(program: Command): void {
     .requiredOption('--tenant <id>', 'the tenant')
     .requiredOption('--token-config <name>', 'the token config the customer\'s role will trust')
     .option('--ttl <seconds>', 'how long the code may be used: 60–86400 (default 3600)')
-    .option('--scope <scope>', 'pin the scope: workload:<id> | deployment:<d>[,component:<c>] | tenant')
+    .option('--scope <scope>', 'pin the scope: workload:<id> | tenant | any comma-joined combination of deployment:<d>, component:<c>, region:<r>')
     .option('--connection <name>', 'pin the connection name set-up creates')
     .option('--server <url>', 'rolebridge server URL (ROLEBRIDGE_SERVER, default http://127.0.0.1:8080)')
     .option('--admin-token-file <path>', 'file holding the admin token (else ROLEBRIDGE_ADMIN_TOKEN)')

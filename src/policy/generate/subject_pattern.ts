@@ -8,10 +8,12 @@ export { SUBJECT_PLACEHOLDERS, type SubjectPlaceholder };
  * - `{ workload: {...} }` one workload (every placeholder it names is pinned),
  * - `{ deployment, component }` one component of a deployment, in every region,
  * - `{ deployment }` every component of a deployment,
- * - `{ tenant }` every deployment of the tenant.
+ * - `{ tenant }` every deployment of the tenant;
+ * - `{ pinned }` any subset of the placeholders (`{ tenant, component }`: one component in every deployment).
  */
 export type SubjectScope =
   | { readonly workload: Readonly<Partial<Record<SubjectPlaceholder, string>>> }
+  | { readonly pinned: Readonly<Partial<Record<SubjectPlaceholder, string>>> }
   | { readonly deployment: string; readonly component: string; readonly tenant?: string }
   | { readonly deployment: string; readonly tenant?: string }
   | { readonly tenant: string };
@@ -34,6 +36,7 @@ export function subjectPattern(template: string, scope: SubjectScope): string {
 
 function scopeValues(scope: SubjectScope): Partial<Record<SubjectPlaceholder, string>> {
   if ('workload' in scope) return scope.workload;
+  if ('pinned' in scope) return scope.pinned;
   if ('component' in scope) return { deployment: scope.deployment, component: scope.component, ...(scope.tenant ? { tenant: scope.tenant } : {}) };
   if ('deployment' in scope) return { deployment: scope.deployment, ...(scope.tenant ? { tenant: scope.tenant } : {}) };
   return { tenant: scope.tenant };

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf, bearerToken } from '../../access/index.js';
+import { formatSetupScope, parseSetupScope, type SetupScope } from '../../claims/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import { exchangeSetupCode, issueSetupCode, SETUP_CODE_TTL, SETUP_SESSION_TTL_SECONDS, type IssuedSetupCode, type SetupCodeRequest } from '../../access/index.js';
 import { tenantParams } from './issuer_schemas.js';
@@ -45,16 +46,18 @@ function shellWord(value: string): string {
 /** The customer's command: the code and what it is for, plus the scope and connection when the code pins them. */
 export function setupCommandFor(serverUrl: string, issued: IssuedSetupCode): string {
   const words = ['rolebridge', 'setup', 'aws', '--server', serverUrl, '--setup-code', issued.code, '--tenant', issued.tenant, '--token-config', issued.tokenConfig];
-  const scope = issued.scope;
-  if (scope === 'tenant') words.push('--tenant-wide');
-  else if (scope?.startsWith('workload:')) words.push('--workload', scope.slice('workload:'.length));
-  else if (scope?.startsWith('deployment:')) {
-    const [deployment, component] = scope.slice('deployment:'.length).split(',component:');
-    words.push('--deployment', deployment as string);
-    if (component !== undefined) words.push('--component', component);
-  }
+  if (issued.scope !== null) words.push(...scopeFlags(parseSetupScope(issued.scope)));
   if (issued.connection !== null) words.push('--connection', issued.connection);
   return words.map(shellWord).join(' ');
+}
+
+/** `setup aws`'s flags for a scope: `--tenant-wide`, `--workload`, `--deployment`/`--component`, else `--scope` (a region pin). */
+function scopeFlags(scope: SetupScope): string[] {
+  if (scope.kind === 'workload') return ['--workload', scope.workload];
+  const { deployment, component, region } = scope.attributes;
+  if (region !== undefined) return ['--scope', formatSetupScope(scope)];
+  if (deployment === undefined && component === undefined) return ['--tenant-wide'];
+  return [...(deployment === undefined ? [] : ['--deployment', deployment]), ...(component === undefined ? [] : ['--component', component])];
 }
 
 /**
@@ -89,7 +92,7 @@ export function registerSetupCodeRoutes(app: FastifyInstance, ctx: RouteContext)
               default: SETUP_CODE_TTL.defaultSeconds,
               description: `How long the code may be exchanged: ${SETUP_CODE_TTL.minSeconds}–${SETUP_CODE_TTL.maxSeconds}`,
             },
-            scope: { type: 'string', maxLength: 200, description: 'Pin: workload:<id> | deployment:<d>[,component:<c>] | tenant' },
+            scope: { type: 'string', maxLength: 200, description: 'Pin: workload:<id> | tenant | any comma-joined combination of deployment:<d>, component:<c>, region:<r>' },
             connection: { type: 'string', maxLength: 63, description: 'Pin: the connection name set-up may create ([a-z0-9-])' },
           },
         },

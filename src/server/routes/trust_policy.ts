@@ -36,7 +36,9 @@ export function registerTrustPolicyRoutes(app: FastifyInstance, ctx: RouteContex
         summary: 'The trust policy (or Terraform, CloudFormation, AWS CLI) for a role trusting one scope of the tenant',
         description:
           'Built from the tenant\'s issuer URL and the token config (audience, subject template) with the policy engine: `aud` pinned, ' +
-          '`sub` exact for `workload:<id>`, a pattern open only where the scope is for `deployment:<d>[,component:<c>]` and `tenant`. ' +
+          '`sub` exact for `workload:<id>`; for `tenant` or any comma-joined combination of `deployment:<d>`, `component:<c>`, `region:<r>`, ' +
+          'a pattern that pins those placeholders and leaves the others `*` (`component:cube_store`: every deployment\'s cube_store). ' +
+          'A scope the subject template cannot express exactly is 400 (`scope_not_in_template`, `scope_not_expressible`). ' +
           `The statement's Sid starts with \`Rolebridge\` (guided set-up recognises it). Without \`accountId\` the provider ARN uses ${ACCOUNT_PLACEHOLDER}.`,
         security: [{ adminToken: [] }, { setupSession: [] }],
         params: tenantParams,
@@ -46,7 +48,7 @@ export function registerTrustPolicyRoutes(app: FastifyInstance, ctx: RouteContex
           required: ['tokenConfig', 'scope'],
           properties: {
             tokenConfig: { type: 'string', maxLength: 63 },
-            scope: { type: 'string', maxLength: 200, description: 'workload:<id> | deployment:<d>[,component:<c>] | tenant' },
+            scope: { type: 'string', maxLength: 200, description: 'workload:<id> | tenant | any comma-joined combination of deployment:<d>, component:<c>, region:<r>' },
             format: { type: 'string', enum: [...RENDER_FORMATS], default: 'json' },
             accountId: { type: 'string', pattern: '^[0-9]{12}$', description: 'The AWS account that holds the OIDC provider' },
             roleName: { type: 'string', maxLength: 64, pattern: '^[\\w+=,.@-]+$', description: 'Used by the terraform, cloudformation and cli formats' },
