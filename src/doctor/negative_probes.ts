@@ -1,10 +1,10 @@
-import { evaluatePolicy, parsePolicy, webIdentityRequest, type PolicyStatementJson } from '../policy/index.js';
+import { evaluatePolicy, parsePolicy, webIdentityRequest } from '../policy/index.js';
 import { PROBE_AUDIENCE, type ProbeKind } from '../issuer/index.js';
 import type { RoleChainRunner } from '../broker/index.js';
 import type { MintedToken } from '../broker/index.js';
 import { StsCallError } from '../aws/index.js';
 import type { ProbeResult } from './connection_test_result.js';
-import { correctedTrustStatement } from './corrected_trust_statement.js';
+import { offerTightenedTrust } from './tightened_trust_fix.js';
 import { diagnosisOf, type Diagnosis } from './diagnosis.js';
 import { webIdentityFacts, type WebIdentityFacts } from './web_identity_context.js';
 
@@ -118,7 +118,8 @@ const SAME_TENANT_PROBES: ReadonlySet<ProbeKind> = new Set(['sibling_component',
 
 function trustTooBroad(deps: ProbeDeps, probe: ProbeKind, minted: MintedToken & { subject: string; audience: string }): Diagnosis {
   const facts = deps.connectionFacts;
-  const tightened: PolicyStatementJson = correctedTrustStatement(undefined, facts);
+  // Offered only once proven with the policy engine, like every other fix the doctor offers.
+  const offer = offerTightenedTrust({ facts, admittedProbe: minted.claims, ...(deps.trustPolicy === undefined ? {} : { trustPolicy: deps.trustPolicy }) });
   const probeFacts = webIdentityFacts({ claims: minted.claims, roleArn: deps.roleArn });
   const allowing = allowingStatementPath(deps.trustPolicy, probeFacts);
   const wrongAudience = probe === 'wrong_audience';
@@ -137,7 +138,12 @@ function trustTooBroad(deps: ProbeDeps, probe: ProbeKind, minted: MintedToken & 
           : `Pin ${facts.keyPrefix}:sub with StringEquals "${facts.subject ?? '?'}" (or a StringLike pattern no wider than this deployment), as in the tightened statement.`,
       },
     ],
-    { basis: deps.trustPolicy === undefined ? 'inferred' : 'trust_policy', correctedStatement: tightened },
+    {
+      basis: deps.trustPolicy === undefined ? 'inferred' : 'trust_policy',
+      ...(offer.correctedStatement === undefined ? {} : { correctedStatement: offer.correctedStatement }),
+      ...(offer.correctedDocument === undefined ? {} : { correctedDocument: offer.correctedDocument }),
+      offeredFix: offer.offeredFix,
+    },
   );
 }
 
