@@ -16,6 +16,12 @@ export interface ConnectionInput {
    * workloads that will use the connection.
    */
   workload?: string;
+  /**
+   * The scope the connection serves: `workload:<id>`, `tenant`, or comma-joined `deployment:<d>`,
+   * `component:<c>`, `region:<r>`. Verification then mints for a workload of it, other workloads get no
+   * credentials, and the doctor calls a role that admits workloads outside it too broad.
+   */
+  scope?: string;
 }
 
 export interface ConnectionHopInput {

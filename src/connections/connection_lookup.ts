@@ -1,5 +1,7 @@
+import { parseSetupScope, type ScopedWorkload, type SetupScope } from '../claims/index.js';
 import { NotFoundError } from '../core/index.js';
 import type { Repositories } from '../store/index.js';
+import { assertWorkloadServed } from './connection_scope.js';
 import type { BrokerConnection } from '../broker/index.js';
 import { brokerConnectionOf } from './connection_view.js';
 
@@ -9,7 +11,7 @@ import { brokerConnectionOf } from './connection_view.js';
  * connection), so the only staleness is a deletion seen up to `ttlMs` late.
  */
 export class ConnectionLookup {
-  private readonly cache = new Map<string, { connection: BrokerConnection; until: number }>();
+  private readonly cache = new Map<string, { connection: BrokerConnection; scope: SetupScope | null; until: number }>();
 
   constructor(
     private readonly store: Pick<Repositories, 'connections'>,
@@ -21,6 +23,21 @@ export class ConnectionLookup {
   peek(tenantId: string, name: string): BrokerConnection | undefined {
     const hit = this.cache.get(`${tenantId}\u0000${name}`);
     return hit && hit.until > this.now() ? hit.connection : undefined;
+  }
+
+  /** The cached connection if `workload` may use it (403 `workload_outside_connection_scope` otherwise), or undefined when the database must be read. */
+  peekFor(workload: ScopedWorkload & { tenantId: string }, name: string): BrokerConnection | undefined {
+    const hit = this.cache.get(`${workload.tenantId}\u0000${name}`);
+    if (!hit || hit.until <= this.now()) return undefined;
+    assertWorkloadServed(name, hit.scope, workload);
+    return hit.connection;
+  }
+
+  /** The connection for a workload's request: 404 when there is none, 403 when the workload is outside the scope it serves. */
+  async requireFor(workload: ScopedWorkload & { tenantId: string }, name: string): Promise<BrokerConnection> {
+    const connection = await this.require(workload.tenantId, name);
+    assertWorkloadServed(name, this.cache.get(`${workload.tenantId}\u0000${name}`)?.scope ?? null, workload);
+    return connection;
   }
 
   async require(tenantId: string, name: string): Promise<BrokerConnection> {
@@ -36,7 +53,7 @@ export class ConnectionLookup {
     if (this.cache.size >= 10_000) this.cache.clear();
     // The same object for every request within ttlMs lets the broker memoise its cache key.
     const connection = brokerConnectionOf(record);
-    this.cache.set(key, { connection, until: now + this.ttlMs });
+    this.cache.set(key, { connection, scope: record.scope ? parseSetupScope(record.scope) : null, until: now + this.ttlMs });
     return connection;
   }
 

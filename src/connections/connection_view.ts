@@ -15,6 +15,8 @@ export interface ConnectionView {
   verified: boolean;
   verifiedWithWorkload: string | null;
   verifiedAt: string | null;
+  /** The scope the connection serves (canonical), or null: any workload of the tenant. */
+  scope: string | null;
   createdAt: string;
 }
 
@@ -30,6 +32,7 @@ export function connectionView(record: ConnectionRecord): ConnectionView {
     verified: record.verifiedAt !== null,
     verifiedWithWorkload: record.verifiedWithWorkload,
     verifiedAt: record.verifiedAt,
+    scope: record.scope ?? null,
     createdAt: record.createdAt,
   };
 }

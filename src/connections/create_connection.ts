@@ -2,7 +2,9 @@ import { ConflictError, NotFoundError, RolebridgeError, UnprocessableError } fro
 import type { ConnectionRecord, Repositories, Store, WorkloadRecord } from '../store/index.js';
 import type { RoleChainRunner } from '../broker/index.js';
 import type { TokenSource } from '../broker/index.js';
+import { formatSetupScope, workloadInScope, type SetupScope } from '../claims/index.js';
 import type { ConnectionInput } from './connection_input.js';
+import { connectionScopeOf } from './connection_scope.js';
 import { brokerConnectionOf, connectionView, type ConnectionView } from './connection_view.js';
 import { validateConnection } from './validate_connection.js';
 import { verifyConnection, type Diagnose, type VerificationResult, type VerifyRetryOptions } from './verify_connection.js';
@@ -37,7 +39,8 @@ export async function createConnection(
   const settings = validateConnection(input);
   const { store } = deps;
   if (!(await store.tenants.find(tenantId))) throw new NotFoundError('tenant_not_found', `No tenant ${tenantId}.`, { tenantId });
-  if (!(await store.tokenConfigs.find(tenantId, settings.tokenConfig))) {
+  const tokenConfig = await store.tokenConfigs.find(tenantId, settings.tokenConfig);
+  if (!tokenConfig) {
     throw new NotFoundError('token_config_not_found', `Tenant ${tenantId} has no token config named ${settings.tokenConfig}.`, {
       tokenConfig: settings.tokenConfig,
     });
@@ -47,13 +50,25 @@ export async function createConnection(
   }
 
   const verify = input.verify ?? true;
+  const named = input.workload === undefined || !(verify || input.scope !== undefined) ? undefined : await namedWorkload(deps, tenantId, input.workload);
+  const served = input.scope === undefined ? undefined : connectionScopeOf(input.scope, tokenConfig.subjectTemplate, named);
+  if (served?.scope.kind === 'workload') await namedWorkload(deps, tenantId, served.scope.workload);
+
   const nowIso = new Date(deps.now()).toISOString();
-  const record: ConnectionRecord = { tenantId, ...settings, verifiedWithWorkload: null, verifiedAt: null, createdAt: nowIso, updatedAt: nowIso };
+  const record: ConnectionRecord = {
+    tenantId,
+    ...settings,
+    verifiedWithWorkload: null,
+    verifiedAt: null,
+    scope: served?.text ?? null,
+    createdAt: nowIso,
+    updatedAt: nowIso,
+  };
   const audit = { tenantId, actor: who.actor, target: settings.name, ...(who.requestId ? { requestId: who.requestId } : {}) };
 
   let verification: VerificationResult<WorkloadRecord> | null = null;
   if (verify) {
-    const workloads = await verificationWorkloads(deps, tenantId, input.workload);
+    const workloads = named !== undefined ? [named] : await verificationWorkloads(deps, tenantId, served?.scope);
     try {
       verification = await verifyConnection(brokerConnectionOf(record), workloads, deps);
     } catch (error) {
@@ -88,6 +103,7 @@ export async function createConnection(
         roleArn: settings.roleArn,
         region: settings.region,
         tokenConfig: settings.tokenConfig,
+        ...(record.scope === null ? {} : { scope: record.scope }),
         chain: settings.chain.map((hop) => hop.roleArn),
         verified: verify,
         ...(verification ? { workload: record.verifiedWithWorkload, jti: verification.jti, attempts: verification.attempts } : {}),
@@ -104,24 +120,30 @@ export async function createConnection(
 export const MAX_VERIFICATION_CANDIDATES = 5;
 
 /**
- * Verification needs a real workload of the tenant, because AWS trust policies pin the token's `sub`:
- * the one named in `workload`, else the tenant's workloads, oldest first (the first the role admits wins).
+ * Verification needs a real workload of the tenant, because AWS trust policies pin the token's `sub`: the
+ * tenant's enabled workloads in the connection's scope (all of them without one), oldest first, and the first
+ * the role admits proves it. With a scope, a role that admits only workloads outside it fails verification.
  */
-async function verificationWorkloads(deps: ConnectionServiceDeps, tenantId: string, workloadId: string | undefined): Promise<WorkloadRecord[]> {
-  if (workloadId === undefined) {
-    const workloads = (await deps.store.workloads.list(tenantId)).filter((workload) => workload.disabledAt === null);
-    if (workloads.length === 0) {
-      throw new UnprocessableError(
-        'no_workload_to_verify',
-        `Tenant ${tenantId} has no workload whose token could verify the connection: create one first, or send \`verify: false\`.`,
-      );
-    }
-    return workloads.slice(0, MAX_VERIFICATION_CANDIDATES);
+async function verificationWorkloads(deps: ConnectionServiceDeps, tenantId: string, scope: SetupScope | undefined): Promise<WorkloadRecord[]> {
+  const workloads = (await deps.store.workloads.list(tenantId)).filter((workload) => workload.disabledAt === null && (scope === undefined || workloadInScope(scope, workload)));
+  if (workloads.length === 0) {
+    throw new UnprocessableError(
+      'no_workload_to_verify',
+      scope === undefined
+        ? `Tenant ${tenantId} has no workload whose token could verify the connection: create one first, or send \`verify: false\`.`
+        : `Tenant ${tenantId} has no enabled workload in the scope ${formatSetupScope(scope)} whose token could verify the connection: create one first, or send \`verify: false\`.`,
+      ...(scope === undefined ? [] : [{ scope: formatSetupScope(scope) }]),
+    );
   }
+  return workloads.slice(0, MAX_VERIFICATION_CANDIDATES);
+}
+
+/** The workload the request names: it must exist and be enabled. */
+async function namedWorkload(deps: ConnectionServiceDeps, tenantId: string, workloadId: string): Promise<WorkloadRecord> {
   const workload = await deps.store.workloads.find(tenantId, workloadId);
   if (!workload) throw new NotFoundError('workload_not_found', `Tenant ${tenantId} has no workload ${workloadId}.`, { workload: workloadId });
   if (workload.disabledAt !== null) {
     throw new UnprocessableError('workload_disabled', `Workload ${workloadId} is disabled and cannot verify a connection.`, { workload: workloadId });
   }
-  return [workload];
+  return workload;
 }

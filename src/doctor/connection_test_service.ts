@@ -1,5 +1,7 @@
 import { InvalidInputError, NotFoundError, UnprocessableError } from '../core/index.js';
-import { mintProbeToken, type Issuer } from '../issuer/index.js';
+import { formatSetupScope, parseSetupScope, scopeSubjectValues, workloadInScope, type SetupScope } from '../claims/index.js';
+import { mintProbeToken, type Issuer, type ProbeKind } from '../issuer/index.js';
+import { subjectPattern } from '../policy/index.js';
 import { ConnectionTestRepository, type Repositories, type WorkloadRecord } from '../store/index.js';
 import { issuerTokenSource } from '../broker/index.js';
 import type { RoleChainRunner, RoleChainRunnerOptions } from '../broker/index.js';
@@ -7,6 +9,7 @@ import { brokerConnectionOf } from '../connections/index.js';
 import type { ConnectionTestResult } from './connection_test_result.js';
 import type { DoctorMetrics } from './doctor_metrics.js';
 import { recordTestRun, type DriftChange } from './record_test_run.js';
+import type { ServedScope } from './negative_probes.js';
 import { testConnection } from './test_connection.js';
 
 export interface ConnectionTestServiceDeps {
@@ -50,8 +53,10 @@ export async function runConnectionTest(
 ): Promise<ConnectionTestAnswer> {
   const record = await deps.store.connections.find(tenantId, connectionName);
   if (!record) throw new NotFoundError('connection_not_found', `Tenant ${tenantId} has no connection named ${connectionName}.`, { connection: connectionName });
-  const workload = await testWorkload(deps, tenantId, request.workload ?? record.verifiedWithWorkload ?? undefined);
+  const served = record.scope ? parseSetupScope(record.scope) : undefined;
+  const workload = await testWorkload(deps, tenantId, request.workload ?? record.verifiedWithWorkload ?? undefined, served);
   const connection = brokerConnectionOf(record);
+  const scope = served === undefined ? undefined : await servedScope(deps, record.tokenConfig, served, workload);
   const tokenSource = issuerTokenSource(deps.issuer);
 
   const started = performance.now();
@@ -70,6 +75,7 @@ export async function runConnectionTest(
     ...(deps.sts ? { sts: deps.sts } : {}),
     ...(request.trustPolicy === undefined ? {} : { trustPolicy: request.trustPolicy }),
     ...(request.probes === false ? { probes: [] } : {}),
+    ...(scope === undefined ? {} : { scope }),
     now: deps.now,
   });
   const durationMs = performance.now() - started;
@@ -113,15 +119,19 @@ export async function runConnectionTest(
   return { ...result, testId: run.id, workload: workload.id, changes };
 }
 
-/** Trust policies pin the token's subject, so the test needs a real, enabled workload of the tenant. */
-async function testWorkload(deps: ConnectionTestServiceDeps, tenantId: string, workloadId: string | undefined): Promise<WorkloadRecord> {
+/**
+ * Trust policies pin the token's subject, so the test needs a real, enabled workload of the tenant: the one
+ * named, else the one that verified the connection, else the only enabled one — of the connection's scope when
+ * it names one (a workload outside it would test an identity the connection does not serve).
+ */
+async function testWorkload(deps: ConnectionTestServiceDeps, tenantId: string, workloadId: string | undefined, scope: SetupScope | undefined): Promise<WorkloadRecord> {
   if (workloadId === undefined) {
-    const enabled = (await deps.store.workloads.list(tenantId)).filter((workload) => workload.disabledAt === null);
-    if (enabled.length === 1) return enabled[0]!;
+    const enabled = (await deps.store.workloads.list(tenantId)).filter((workload) => workload.disabledAt === null && (scope === undefined || workloadInScope(scope, workload)));
+    if (enabled.length === 1 || (scope !== undefined && enabled.length > 0)) return enabled[0]!;
     throw new InvalidInputError(
       'test_workload_required',
       'Name the workload whose identity to test in `workload`: the connection was saved without verification and the tenant has ' +
-        `${enabled.length === 0 ? 'no enabled workload' : 'several workloads'}.`,
+        `${enabled.length === 0 ? `no enabled workload${scope === undefined ? '' : ` in the scope ${formatSetupScope(scope)}`}` : 'several workloads'}.`,
       { field: 'workload' },
     );
   }
@@ -130,5 +140,31 @@ async function testWorkload(deps: ConnectionTestServiceDeps, tenantId: string, w
   if (workload.disabledAt !== null) {
     throw new UnprocessableError('workload_disabled', `Workload ${workloadId} is disabled; test with an enabled workload.`, { workload: workloadId });
   }
+  if (scope !== undefined && !workloadInScope(scope, workload)) {
+    throw new InvalidInputError('workload_outside_scope', `Workload ${workloadId} is outside the scope ${formatSetupScope(scope)} the connection serves; test with one of its workloads.`, {
+      workload: workloadId,
+      scope: formatSetupScope(scope),
+    });
+  }
   return workload;
+}
+
+/**
+ * The doctor's view of a connection's scope: which probes stay inside it (a probe changes the tested workload's
+ * component, deployment or tenant, so it is inside when the scope leaves that attribute open) and the `sub`
+ * pattern its trust policy pins, for the tightened statement.
+ */
+async function servedScope(deps: ConnectionTestServiceDeps, tokenConfig: string, scope: SetupScope, workload: WorkloadRecord): Promise<ServedScope> {
+  const text = formatSetupScope(scope);
+  const open = (attribute: 'component' | 'deployment'): boolean => scope.kind === 'attributes' && scope.attributes[attribute] === undefined;
+  const admitsProbe = (probe: ProbeKind): boolean =>
+    (probe === 'sibling_component' && open('component')) || (probe === 'sibling_deployment' && open('deployment'));
+  if (scope.kind === 'workload') return { text, admitsProbe };
+  const template = (await deps.issuer.listTokenConfigs(workload.tenantId)).find((config) => config.name === tokenConfig)?.subjectTemplate;
+  if (template === undefined) return { text, admitsProbe };
+  try {
+    return { text, admitsProbe, subjectPattern: subjectPattern(template, { pinned: scopeSubjectValues(scope, workload.tenantId) }) };
+  } catch {
+    return { text, admitsProbe };
+  }
 }

@@ -1,10 +1,11 @@
-import { evaluatePolicy, parsePolicy, webIdentityRequest } from '../policy/index.js';
+import { evaluatePolicy, parsePolicy, trustPolicyFor, webIdentityRequest } from '../policy/index.js';
 import { PROBE_AUDIENCE, type ProbeKind } from '../issuer/index.js';
 import type { RoleChainRunner } from '../broker/index.js';
 import type { MintedToken } from '../broker/index.js';
 import { StsCallError } from '../aws/index.js';
 import type { ProbeResult } from './connection_test_result.js';
-import { offerTightenedTrust } from './tightened_trust_fix.js';
+import { admitsClaims } from './proven_trust_fix.js';
+import { offerTightenedTrust, type TightenInput } from './tightened_trust_fix.js';
 import { diagnosisOf, type Diagnosis } from './diagnosis.js';
 import { webIdentityFacts, type WebIdentityFacts } from './web_identity_context.js';
 
@@ -64,6 +65,18 @@ export interface ProbeDeps {
   /** What the connection's own token showed: the identity the tightened statement keeps admitting. */
   connectionFacts: WebIdentityFacts;
   trustPolicy?: string | object;
+  /** The scope the connection serves, when it names one: probes inside it may get in, any other is an error. */
+  scope?: ServedScope;
+}
+
+/** What the doctor knows of a connection's scope. */
+export interface ServedScope {
+  /** Its text (`component:cube_store`), for messages. */
+  text: string;
+  /** Whether a probe's token is of a workload inside the scope (a sibling component of a deployment-wide scope). */
+  admitsProbe(probe: ProbeKind): boolean;
+  /** The `sub` value or pattern of the scope (for the tightened statement); absent: the connection's exact `sub`. */
+  subjectPattern?: string;
 }
 
 /**
@@ -100,13 +113,17 @@ async function runProbe(deps: ProbeDeps, probe: ProbeKind): Promise<ProbeResult>
     }
     return { probe, status: 'refused', ...shown, stsCode, detail: `Refused a token of ${label.who} (${stsCode}: ${stsMessage}).` };
   }
+  if (deps.scope?.admitsProbe(probe)) {
+    return { probe, status: 'accepted', ...shown, detail: `Accepted a token of ${label.who} (sub ${minted.subject}): inside the scope ${deps.scope.text} the connection serves, as intended.` };
+  }
   return {
     probe,
     status: 'accepted',
     ...shown,
-    detail: `ACCEPTED a token of ${label.who} (sub ${minted.subject}, aud ${minted.audience}): the role trusts more than this connection.`,
+    detail: `ACCEPTED a token of ${label.who} (sub ${minted.subject}, aud ${minted.audience}): the role trusts more than this connection${deps.scope ? ` (it serves ${deps.scope.text})` : ''}.`,
     finding: trustTooBroad(deps, probe, minted),
-    severity: SAME_TENANT_PROBES.has(probe) ? 'warning' : 'error',
+    // With a scope, the connection says who it serves: a workload outside it getting in is never intended.
+    severity: deps.scope === undefined && SAME_TENANT_PROBES.has(probe) ? 'warning' : 'error',
   };
 }
 
@@ -119,7 +136,8 @@ const SAME_TENANT_PROBES: ReadonlySet<ProbeKind> = new Set(['sibling_component',
 function trustTooBroad(deps: ProbeDeps, probe: ProbeKind, minted: MintedToken & { subject: string; audience: string }): Diagnosis {
   const facts = deps.connectionFacts;
   // Offered only once proven with the policy engine, like every other fix the doctor offers.
-  const offer = offerTightenedTrust({ facts, admittedProbe: minted.claims, ...(deps.trustPolicy === undefined ? {} : { trustPolicy: deps.trustPolicy }) });
+  const scoped = scopedTightening(deps);
+  const offer = offerTightenedTrust({ facts, admittedProbe: minted.claims, ...scoped, ...(deps.trustPolicy === undefined ? {} : { trustPolicy: deps.trustPolicy }) });
   const probeFacts = webIdentityFacts({ claims: minted.claims, roleArn: deps.roleArn });
   const allowing = allowingStatementPath(deps.trustPolicy, probeFacts);
   const wrongAudience = probe === 'wrong_audience';
@@ -135,7 +153,9 @@ function trustTooBroad(deps: ProbeDeps, probe: ProbeKind, minted: MintedToken & 
         expected: wrongAudience ? `StringEquals ${facts.audiences[0] ?? '?'}` : `StringEquals ${facts.subject ?? '?'}`,
         fix: wrongAudience
           ? `Pin ${facts.keyPrefix}:aud with StringEquals "${facts.audiences[0] ?? '?'}" and remove ${minted.audience} from the provider's audiences.`
-          : `Pin ${facts.keyPrefix}:sub with StringEquals "${facts.subject ?? '?'}" (or a StringLike pattern no wider than this deployment), as in the tightened statement.`,
+          : deps.scope?.subjectPattern !== undefined
+            ? `Pin ${facts.keyPrefix}:sub to the scope the connection serves (${deps.scope.text}): "${deps.scope.subjectPattern}", as in the tightened statement.`
+            : `Pin ${facts.keyPrefix}:sub with StringEquals "${facts.subject ?? '?'}" (or a StringLike pattern no wider than this deployment), as in the tightened statement.`,
       },
     ],
     {
@@ -145,6 +165,22 @@ function trustTooBroad(deps: ProbeDeps, probe: ProbeKind, minted: MintedToken & 
       offeredFix: offer.offeredFix,
     },
   );
+}
+
+/**
+ * For a connection that serves a scope wider than one workload: the tightened statement pins the scope's `sub`
+ * pattern (not the tested workload's exact `sub`), and the proof lets it keep admitting what that pattern admits.
+ */
+function scopedTightening(deps: ProbeDeps): Pick<TightenInput, 'tightened' | 'mayAdmit'> {
+  const pattern = deps.scope?.subjectPattern;
+  const facts = deps.connectionFacts;
+  if (pattern === undefined || facts.providerArn === '' || facts.audiences[0] === undefined) return {};
+  try {
+    const policy = trustPolicyFor({ issuer: facts.issuer, audience: facts.audiences[0], subject: pattern, providerArn: facts.providerArn, sessionTags: facts.passesSessionTags });
+    return { tightened: policy.Statement[0]!, mayAdmit: (claims) => admitsClaims(policy, facts, claims) };
+  } catch {
+    return {};
+  }
 }
 
 /** Which statement of the known policy let the probe in. */

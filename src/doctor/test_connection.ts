@@ -8,7 +8,7 @@ import { awsSdkErrorFacts, createStsClient, StsCallError } from '../aws/index.js
 import { checkIssuerPublication, type IssuerPublication } from './check_issuer_publication.js';
 import type { ConnectionTestResult, ProbeResult, TestStep } from './connection_test_result.js';
 import { diagnosisOf, type Diagnosis, type DiagnosisFinding } from './diagnosis.js';
-import { runNegativeProbes, type MintedProbe, PROBE_ORDER } from './negative_probes.js';
+import { runNegativeProbes, type MintedProbe, PROBE_ORDER, type ServedScope } from './negative_probes.js';
 import { diagnoseStsError, type DiagnosisContext } from './sts_error_catalog.js';
 import { webIdentityFacts } from './web_identity_context.js';
 
@@ -38,6 +38,8 @@ export interface TestConnectionOptions {
   /** Which probes to run after a successful exchange (default: all). */
   probes?: readonly ProbeKind[];
   issuerFetchTimeoutMs?: number;
+  /** The scope the connection serves, when it names one (probes outside it then fail the test). */
+  scope?: ServedScope;
 }
 
 const stepNameOf = (index: number): string => (index === 0 ? 'assume_role_with_web_identity' : `assume_role[${index}]`);
@@ -187,6 +189,7 @@ export async function testConnection(options: TestConnectionOptions): Promise<Co
         roleArn: connection.roleArn,
         connectionFacts: webIdentityFacts({ claims, roleArn: connection.roleArn, issuer, sessionName }),
         ...(options.trustPolicy === undefined ? {} : { trustPolicy: options.trustPolicy }),
+        ...(options.scope === undefined ? {} : { scope: options.scope }),
       },
       options.probes ?? PROBE_ORDER,
     );

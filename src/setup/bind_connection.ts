@@ -1,6 +1,6 @@
 import { ConflictError } from '../core/index.js';
 import type { RemoteConnection, RolebridgeApiClient } from './rolebridge_api_client.js';
-import { workloadInScope, type SetupScope } from '../claims/index.js';
+import { formatSetupScope, workloadInScope, type SetupScope } from '../claims/index.js';
 
 export interface BindRequest {
   tenant: string;
@@ -48,6 +48,8 @@ export async function bindConnection(api: RolebridgeApiClient, request: BindRequ
     ...(request.chain === undefined ? {} : { chain: [request.chain.externalId === undefined ? { roleArn: request.chain.roleArn } : request.chain] }),
     verify: workload !== undefined,
     ...(workload === undefined ? {} : { workload }),
+    // The connection serves the scope its role trusts: other workloads get no credentials from it.
+    scope: formatSetupScope(request.scope),
   });
   return { connection, status: 'created', ...(workload === undefined ? {} : { verifiedWith: workload }) };
 }

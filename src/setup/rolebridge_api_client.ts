@@ -26,6 +26,7 @@ export interface RemoteConnection {
   region: string;
   tokenConfig: string;
   chain: Array<{ roleArn: string; externalId?: string }>;
+  scope?: string | null;
 }
 
 export interface RemoteTrustPolicy {
@@ -42,6 +43,8 @@ export interface NewConnection {
   chain?: Array<{ roleArn: string; externalId?: string }>;
   verify: boolean;
   workload?: string;
+  /** The scope the connection serves (the API's scope text). */
+  scope?: string;
 }
 
 /** A set-up session: what a set-up code was exchanged for, and what it is limited to. */

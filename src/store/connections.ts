@@ -18,6 +18,8 @@ export interface ConnectionsTable {
   /** The workload whose token verified the connection (null when saved with `verify: false`). */
   verified_with_workload: string | null;
   verified_at: string | null;
+  /** The scope the connection serves (migration 011); null: any workload of the tenant. */
+  scope: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -40,6 +42,8 @@ export interface ConnectionRecord {
   sessionPolicy: string | null;
   verifiedWithWorkload: string | null;
   verifiedAt: string | null;
+  /** The scope the connection serves, canonical (`component:cube_store`); null or absent: any workload of the tenant. */
+  scope?: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -58,6 +62,7 @@ function fromRow(row: Selectable<ConnectionsTable>): ConnectionRecord {
     sessionPolicy: row.session_policy,
     verifiedWithWorkload: row.verified_with_workload,
     verifiedAt: row.verified_at,
+    scope: row.scope ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -85,6 +90,7 @@ export class ConnectionRepository {
         session_policy: connection.sessionPolicy,
         verified_with_workload: connection.verifiedWithWorkload,
         verified_at: connection.verifiedAt,
+        scope: connection.scope ?? null,
         created_at: connection.createdAt,
         updated_at: connection.updatedAt,
       })

@@ -21,6 +21,7 @@ describe.each(databasesUnderTest())('connections on $dialect', ({ newUrl }) => {
     sessionPolicy: null,
     verifiedWithWorkload: 'wl_1',
     verifiedAt: createdAt,
+    scope: 'component:athena,region:eu-west-1',
     createdAt,
     updatedAt: createdAt,
   };
@@ -29,8 +30,11 @@ describe.each(databasesUnderTest())('connections on $dialect', ({ newUrl }) => {
     store = await openStore(await newUrl());
     await store.tenants.insert({ id: 'acme', name: 'Acme', signingAlgorithm: 'ES256', createdAt });
     await store.connections.insert(connection);
-    await store.connections.insert({ ...connection, name: 'plain', chain: [], durationSeconds: null, verifiedWithWorkload: null, verifiedAt: null });
+    const { scope: _scope, ...unscoped } = connection;
+    await store.connections.insert({ ...unscoped, name: 'plain', chain: [], durationSeconds: null, verifiedWithWorkload: null, verifiedAt: null });
     expect(await store.connections.find('acme', 'athena')).toEqual(connection);
+    // Without a scope (migration 011's column is null): any workload of the tenant, as before.
+    expect((await store.connections.find('acme', 'plain'))?.scope).toBeNull();
     expect((await store.connections.list('acme')).map((c) => c.name)).toEqual(['athena', 'plain']);
     expect(await store.connections.find('other', 'athena')).toBeUndefined();
     expect(await store.connections.delete('acme', 'plain')).toBe(true);

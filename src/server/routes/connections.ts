@@ -42,6 +42,7 @@ const connectionSchema = {
     verified: { type: 'boolean' },
     verifiedWithWorkload: { type: ['string', 'null'] },
     verifiedAt: { type: ['string', 'null'], format: 'date-time' },
+    scope: { type: ['string', 'null'], description: 'The scope the connection serves (canonical); null: any workload of the tenant' },
     createdAt: { type: 'string', format: 'date-time' },
   },
 } as const;
@@ -83,6 +84,7 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
       preHandler: ctx.auth.requireAdminOrSetup({
         tokenConfig: (request) => (request.body as ConnectionInput).tokenConfig,
         connection: (request) => (request.body as ConnectionInput).name,
+        scope: (request) => (request.body as ConnectionInput).scope,
       }),
       schema: {
         tags: ['connections'],
@@ -92,7 +94,8 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
           'Unless `verify` is false, the server mints a token for a workload of the tenant, runs AssumeRoleWithWebIdentity and every hop, ' +
           'retrying briefly while IAM changes propagate, and answers 422 `role_not_assumable` with STS\'s code and message when the role cannot be assumed. ' +
           'Trust policies pin the token subject, so the token is the named `workload`\'s or, when none is named, that of the tenant\'s ' +
-          'workloads (oldest first, at most 5) the role admits first; a tenant without workloads gets 422 `no_workload_to_verify`. ' +
+          'workloads (oldest first, at most 5; only those in `scope` when the connection names one) the role admits first; with none to try, 422 `no_workload_to_verify`. ' +
+          'A `scope` the token config\'s subject template cannot express is 400 (`scope_not_in_template`, `scope_not_expressible`). ' +
           '`verify: false` is recorded in the audit log. ' +
           'Only ARNs, ids and settings are stored; AWS credentials never are.',
         security: [{ adminToken: [] }, { setupSession: [] }],
@@ -110,7 +113,14 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: RouteContext
             durationSeconds: { type: 'integer', description: 'Web-identity session, 900–43200' },
             sessionPolicy: { anyOf: [{ type: 'object' }, { type: 'string' }], description: 'Session policy (document or JSON text) applied to the last step' },
             verify: { type: 'boolean', default: true },
-            workload: { type: 'string', maxLength: 100, description: 'The workload whose token verifies the connection (default: the first of the tenant\'s workloads the role admits)' },
+            workload: { type: 'string', maxLength: 100, description: 'The workload whose token verifies the connection (default: the first of the tenant\'s workloads in the scope the role admits)' },
+            scope: {
+              type: 'string',
+              maxLength: 200,
+              description:
+                'The scope the connection serves: workload:<id> | tenant | any comma-joined combination of deployment:<d>, component:<c>, region:<r>. ' +
+                'Verification mints for a workload in it; workloads outside it get 403 `workload_outside_connection_scope`; the doctor fails a role that admits workloads outside it.',
+            },
           },
         },
         response: {

@@ -96,7 +96,8 @@ export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext
         summary: 'AWS credentials for a connection, in the container-credentials format',
         description:
           'Cached and refreshed ahead of expiry; while STS fails, still-valid credentials keep being served. ' +
-          'Errors: 404 `connection_not_found`, 403 `access_denied` (STS refused; its code and message in details), 503 `sts_unavailable`. ' +
+          'Errors: 404 `connection_not_found`, 403 `workload_outside_connection_scope` (the connection serves a scope this workload is not in), ' +
+          '403 `access_denied` (STS refused; its code and message in details), 503 `sts_unavailable`. ' +
           'Error bodies carry the envelope plus `Code` and `Message`, the fields AWS SDKs read from a container endpoint.',
         security: [{ workloadSecret: [] }],
         headers: {
@@ -132,11 +133,11 @@ export function registerCredentialRoutes(app: FastifyInstance, ctx: RouteContext
       const workload = workloadOf(request);
       const name = request.params.connection;
       // Cache hits answer synchronously (no await on the hot path); everything else goes the async way.
-      const connection = ctx.connections.lookup.peek(workload.tenantId, name);
+      const connection = ctx.connections.lookup.peekFor(workload, name);
       const cached = connection && ctx.broker.broker.peekCredentials(workload, connection);
       if (cached) return sendCredentials(reply, cached);
       return (async () => {
-        const resolved = connection ?? (await ctx.connections.lookup.require(workload.tenantId, name));
+        const resolved = connection ?? (await ctx.connections.lookup.requireFor(workload, name));
         return sendCredentials(reply, await ctx.broker.broker.getCredentials(workload, resolved));
       })();
     },

@@ -95,7 +95,7 @@ export function registerDbAuthRoutes(app: FastifyInstance, ctx: RouteContext): v
     async (request, reply) => {
       const { connection: name, request: dbRequest } = parseDbAuthRequest(request.body);
       const workload = workloadOf(request);
-      const connection = await ctx.connections.lookup.require(workload.tenantId, name);
+      const connection = await ctx.connections.lookup.requireFor(workload, name);
       const { credentials } = await ctx.dbAuth.issue(workload, connection, dbRequest);
       reply.header('cache-control', 'no-store');
       return {

@@ -7,6 +7,7 @@ import { operatorSessions } from './005_operator_sessions.js';
 import { kmsSigningKeys } from './006_kms_signing_keys.js';
 import { clusterCoordination } from './009_cluster_coordination.js';
 import { masterKeyVerifier } from './010_master_key_verifier.js';
+import { connectionScope } from './011_connection_scope.js';
 
 /** Versioned migrations, applied in name order on start. Never edit one that has been released; add the next. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '006_kms_signing_keys': kmsSigningKeys,
   '009_cluster_coordination': clusterCoordination,
   '010_master_key_verifier': masterKeyVerifier,
+  '011_connection_scope': connectionScope,
 };
