@@ -62,6 +62,12 @@ describe('rolebridge tenants|token-configs|workloads|connections|keys|api-keys',
     expect(connection.code, connection.stderr).toBe(0);
     expect(JSON.parse(connection.stdout)).toMatchObject({ name: 'warehouse', roleArn: 'arn:aws:iam::123456789012:role/etl', region: 'us-east-1', tokenConfig: 'aws' });
     expect((await rolebridge(['connections', 'list', '--tenant', 'acme', '--json'], env)).stdout).toContain('"warehouse"');
+    const scoped = await rolebridge(
+      ['connections', 'create', '--tenant', 'acme', '--name', 'api-only', '--role-arn', 'arn:aws:iam::123456789012:role/api', '--token-config', 'aws', '--scope', 'component:api', '--no-verify', '--json'],
+      env,
+    );
+    expect(scoped.code, scoped.stderr).toBe(0);
+    expect(JSON.parse(scoped.stdout)).toMatchObject({ name: 'api-only', scope: 'component:api' });
     const deleted = await rolebridge(['connections', 'delete', 'warehouse', '--tenant', 'acme'], env);
     expect([deleted.code, deleted.stdout.trim()]).toEqual([0, 'Deleted connection warehouse.']);
     const gone = await rolebridge(['connections', 'get', 'warehouse', '--tenant', 'acme'], env);

@@ -154,7 +154,8 @@ export function registerResourceCommands(program: Command): void {
     .requiredOption('--token-config <name>', 'token config whose tokens the role trusts')
     .option('--region <region>', 'STS region', 'us-east-1')
     .option('--no-verify', 'save without proving the exchange first')
-    .action(async (flags: CommonFlags & { name: string; roleArn: string; tokenConfig: string; region: string; verify: boolean }) =>
+    .option('--scope <scope>', 'the workloads it serves: workload:<id> | tenant | any comma-joined combination of deployment:<d>, component:<c>, region:<r>')
+    .action(async (flags: CommonFlags & { name: string; roleArn: string; tokenConfig: string; region: string; verify: boolean; scope?: string }) =>
       printResource(
         await call<Row>(flags, 'POST', tenantPath(flags, '/connections'), {
           name: flags.name,
@@ -162,6 +163,7 @@ export function registerResourceCommands(program: Command): void {
           region: flags.region,
           tokenConfig: flags.tokenConfig,
           ...(flags.verify ? {} : { verify: false }),
+          ...(flags.scope === undefined ? {} : { scope: flags.scope }),
         }),
         flags.json,
       ),

@@ -358,7 +358,7 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-const SCOPE_FLAGS = '--workload | --deployment and/or --component | --scope | --tenant-wide | --region alone';
+const SCOPE_FLAGS = '--workload | --deployment [--component] | --tenant-wide | --component alone | --scope | --region alone';
 
 function scopeFromFlags(flags: SetupFlags): SetupScope | undefined {
   if (flags.workload !== undefined) return parseSetupScope(`workload:${flags.workload}`);
