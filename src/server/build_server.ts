@@ -37,8 +37,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     // Longer path parameters reach the route (authentication first, then the schema's 400 envelope) instead of
-    // fastify's bare 414 from the router.
-    maxParamLength: 2048,
+    // fastify's bare 414 from the router. Set under routerOptions: the top-level option warns FSTDEP022 at every start.
+    routerOptions: { maxParamLength: 2048 },
     clientErrorHandler: clientErrorEnvelope,
     // Errors fastify raises before routing (a malformed URL, a path segment past maxParamLength) wear the envelope too.
     frameworkErrors: (error, _request, reply) => {
@@ -97,7 +97,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   // Every refused credential is counted and (rate-limited) audited; the credential itself never is.
   const authenticationFailures = new AuthenticationFailures({
-    store: deps.store,
+    audit: deps.audit,
     registry: deps.metrics.registry,
     now: deps.now,
     onError: (error) => deps.logger.error({ err: error }, 'audit of a failed authentication failed'),
