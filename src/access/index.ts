@@ -17,11 +17,11 @@ export {
   type Principal,
   type SetupAccess,
 } from './authentication.js';
+export { ApiKeyService, type ApiKeyChangeBy, type NewApiKey } from './api_key_service.js';
+export { SetupCodeService } from './setup_code_service.js';
 export { ensureBootstrapAdminKey, type BootstrapResult } from './bootstrap_admin_key.js';
 export {
-  exchangeSetupCode,
   grantOf,
-  issueSetupCode,
   SETUP_CODE_PREFIX,
   SETUP_CODE_TTL,
   SETUP_SESSION_PREFIX,
