@@ -37,15 +37,8 @@ const VIEWER: readonly Permission[] = [
   'policy.evaluate',
 ];
 const OPERATOR: readonly Permission[] = [...VIEWER, 'tokens.mint_test', 'connections.test', 'keys.rotate', 'setup_codes.create'];
-const ADMIN: readonly Permission[] = [
-  ...OPERATOR,
-  'tenants.write',
-  'token_configs.write',
-  'workloads.write',
-  'connections.write',
-  'keys.revoke',
-  'api_keys.manage',
-];
+// An admin holds every permission: a new one reaches admins by being listed in PERMISSIONS, and the lower roles by name.
+const ADMIN: readonly Permission[] = PERMISSIONS;
 
 /** THE permission table: `viewer` reads; `operator` also tests and rotates; `admin` also changes. */
 export const ROLE_PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = {
