@@ -14,6 +14,7 @@ export { decidePolicy } from './decide_policy.js';
 export { webIdentityRequest, ASSUME_ROLE_WITH_WEB_IDENTITY, type WebIdentityRequestInput } from './web_identity_request.js';
 export { assumeRoleRequest, principalArnOf, ASSUME_ROLE, type AssumeRoleRequestInput } from './assume_role_request.js';
 export { conditionKeyPrefix, oidcProviderArn, isLoopbackHttpIssuer } from './condition_key_prefix.js';
+export { STS_ISSUER_FETCH } from './sts_issuer_fetch.js';
 export { parseArn, type Arn } from './arn.js';
 export { SESSION_TAGS_CLAIM, sessionTagsFromClaims } from './session_tags.js';
 export { lintPolicy, hasLintErrors } from './lint/lint_policy.js';
