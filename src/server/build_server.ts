@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { isRolebridgeError } from '../core/index.js';
+import { isRolebridgeError, type ErrorCode } from '../core/index.js';
 import type { ServerDeps } from './deps.js';
 import { installErrorEnvelope } from './error_envelope.js';
 import { issuerDocumentsFastPath } from './issuer_documents_fast_path.js';
@@ -45,7 +45,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
       void (reply as unknown as { status(code: number): { send(body: unknown): unknown } })
         .status(tooLong ? 414 : 400)
-        .send({ error: { code: tooLong ? 'path_parameter_too_long' : 'invalid_url', message: tooLong ? 'A path segment is too long.' : 'The URL is malformed.' } });
+        .send({ error: { code: (tooLong ? 'path_parameter_too_long' : 'invalid_url') satisfies ErrorCode, message: tooLong ? 'A path segment is too long.' : 'The URL is malformed.' } });
     },
     requestIdHeader: false, // genReqId reads x-request-id itself, accepting only safe values
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
