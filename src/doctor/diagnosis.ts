@@ -1,4 +1,5 @@
 import type { PolicyJson, PolicyStatementJson } from '../policy/index.js';
+import type { PackedSizeFacts } from './packed_size_facts.js';
 import type { OfferedFix } from './proven_trust_fix.js';
 
 /**
@@ -31,6 +32,8 @@ export interface Diagnosis extends DiagnosisFinding {
   transient: boolean;
   /** STS's answer, verbatim, so nothing is hidden behind the doctor's reading of it. */
   sts?: StsErrorEvidence;
+  /** `packed_policy_too_large`: the sizes that went into the packed session (tags, session policy) and the target. */
+  packedSize?: PackedSizeFacts;
 }
 
 /** One fault the doctor found. */
