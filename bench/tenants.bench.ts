@@ -18,6 +18,8 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 10_000);
 const DURATION = process.env.BENCH_DURATION ?? '8s';
 const ADMIN_TOKEN = 'rb_admin_bench_0123456789abcdefghijklmnop';
+/** Another build's entry (e.g. main's `bin/rolebridge.js`) to compare with in one sitting; default this checkout's. */
+const BIN = process.env.BENCH_BIN ?? join(REPO, 'bin', 'rolebridge.js');
 
 /** wrk's p99 latency in ms (`--latency`), refusing a run with any error answer. */
 async function wrkP99(url: string, script: string | undefined, duration = DURATION): Promise<{ p99: number; rate: number }> {
@@ -45,7 +47,7 @@ async function startServe(dir: string): Promise<{ url: string; child: ChildProce
     ROLEBRIDGE_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
     ROLEBRIDGE_ADMIN_TOKEN: ADMIN_TOKEN,
   };
-  const child = spawn(process.execPath, [join(REPO, 'bin', 'rolebridge.js'), 'serve', '--host', '127.0.0.1', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const read = (chunk: Buffer) => {
@@ -84,7 +86,7 @@ async function createTenants(url: string, count: number): Promise<string[]> {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const built = statSync(join(REPO, 'dist', 'cli', 'main.js'), { throwIfNoEntry: false });
+  const built = statSync(join(BIN, '..', '..', 'dist', 'cli', 'main.js'), { throwIfNoEntry: false });
   if (!built) throw new Error('dist/ is missing: run `npm run build` first (this bench runs `rolebridge serve` from it).');
   const dir = mkdtempSync(join(tmpdir(), 'rolebridge-bench-tenants-'));
   const server = await startServe(dir);
@@ -94,12 +96,15 @@ export async function run(): Promise<BenchResult[]> {
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const jwksOf = (id: string) => `${server.url}/t/${id}/.well-known/jwks.json`;
     const one = jwksOf(ids[0]!);
-    // wrk picks a random tenant per request (its own PRNG, seeded per run).
-    const script = join(dir, 'random.lua');
-    writeFileSync(
-      script,
-      `math.randomseed(os.time())\nrequest = function()\n  return wrk.format("GET", string.format("/t/t%05d/.well-known/jwks.json", math.random(0, ${TENANTS - 1})))\nend\n`,
-    );
+    // wrk builds each request in Lua, picking a tenant: a random one, or always the first for the baseline, so
+    // both runs pay wrk's scripting alike (a static request is cheaper for wrk, which shares the cores).
+    const script = (name: string, pick: string): string => {
+      const file = join(dir, `${name}.lua`);
+      writeFileSync(file, `math.randomseed(os.time())\nrequest = function()\n  return wrk.format("GET", string.format("/t/t%05d/.well-known/jwks.json", ${pick}))\nend\n`);
+      return file;
+    };
+    const randomTenant = script('random', `math.random(0, ${TENANTS - 1})`);
+    const firstTenant = script('first', `math.random(0, 0)`);
     // Steady state: every tenant's documents fetched once (a verifier fleet does), then JIT and connections warm.
     const warmStart = performance.now();
     await inParallel(ids, async (id) => {
@@ -108,11 +113,11 @@ export async function run(): Promise<BenchResult[]> {
       await response.arrayBuffer();
     });
     const warmSeconds = (performance.now() - warmStart) / 1000;
-    await wrkP99(one, undefined, '2s');
-    await wrkP99(one, script, '2s');
-    const single = await wrkP99(one, undefined);
-    const random = await wrkP99(one, script);
-    const singleAfter = await wrkP99(one, undefined);
+    await wrkP99(one, firstTenant, '2s');
+    await wrkP99(one, randomTenant, '2s');
+    const single = await wrkP99(one, firstTenant);
+    const random = await wrkP99(one, randomTenant);
+    const singleAfter = await wrkP99(one, firstTenant);
     const baseline = Math.min(single.p99, singleAfter.p99);
     const memory = residentMegabytes(server.child.pid!);
     return [
