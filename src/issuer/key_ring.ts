@@ -185,8 +185,9 @@ export class KeyRing {
   /**
    * The periodic reload of every held tenant (reloadAfterMs) mostly finds its keys unchanged: then the signer
    * and the documents already built are kept, with a new load time; the documents alone are rebuilt when the
-   * published set moved with time (a retired key's retention ending). Rebuilding them — opening the private key, serializing and hashing
-   * the documents — for each of thousands of tenants every 30 s showed in the JWKS tail latency.
+   * published set moved with time (a retired key's retention ending). Rebuilding them — opening the private
+   * key, serializing and hashing the documents — for each of thousands of tenants every 30 s showed in the
+   * JWKS tail latency (bench/tenants.bench.ts).
    */
   private reuse(previous: TenantKeys | undefined, keys: SigningKeyRecord[]): TenantKeys | undefined {
     if (previous === undefined || !sameKeyRows(previous.keys, keys)) return undefined;
