@@ -21,6 +21,10 @@ export class AuditBuffer {
   private pending: NewAuditEvent[] = [];
   /** Events reserved, buffered, being written or awaiting a retry: never more than `limit`. */
   private outstanding = 0;
+  /** Reservations whose token is still being signed. */
+  private reserved = 0;
+  private closed = false;
+  private whenNoReservations: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -39,23 +43,51 @@ export class AuditBuffer {
 
   /** Takes a place for one event, or refuses (503) when the buffer is full; `push` or `release` it after. */
   reserve(): void {
+    if (this.closed) throw new UnavailableError('shutting_down', 'The server is shutting down; retry on another replica.');
     if (this.outstanding >= this.limit) {
       this.flushSoon();
       throw new UnavailableError('audit_unavailable', 'Issued tokens are not being audited fast enough (the audit buffer is full); retry shortly.');
     }
     this.outstanding += 1;
+    this.reserved += 1;
   }
 
   /** Gives back a reservation whose token was not issued. */
   release(): void {
     this.outstanding -= 1;
+    this.settleReservation();
   }
 
   /** Buffers the event of a reservation. */
   push(event: NewAuditEvent): void {
+    this.settleReservation();
     this.pending.push(event);
     if (this.pending.length >= this.maxBatch) void this.flush();
     else this.flushSoon();
+  }
+
+  private settleReservation(): void {
+    this.reserved -= 1;
+    if (this.reserved === 0) this.whenNoReservations?.();
+  }
+
+  /**
+   * Shutdown: refuses new reservations, waits (up to `graceMs`) for the tokens being signed to push their
+   * events, then writes everything.
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    this.closed = true;
+    if (this.reserved > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        timer.unref();
+        this.whenNoReservations = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    await this.flush();
   }
 
   private flushSoon(delayMs = this.intervalMs): void {

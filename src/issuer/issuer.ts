@@ -557,7 +557,7 @@ export class Issuer {
   async close(): Promise<void> {
     if (this.scheduler) clearInterval(this.scheduler);
     this.scheduler = undefined;
-    await this.auditBuffer.flush();
+    await this.auditBuffer.close(); // tokens still being signed (a request whose caller left) are audited too
     await this.signingWorker?.close();
     this.options.kms?.close();
   }

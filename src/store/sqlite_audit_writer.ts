@@ -55,11 +55,13 @@ export class SqliteAuditWriter {
   private nextBatch = 0;
   /** Settles when the last batch posted has (a thread commits batches in the order they are posted). */
   private lastWrite: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   constructor(private readonly path: string) {}
 
   /** Resolves once `rows` are committed (one transaction), rejects if they are not. */
   write(rows: readonly AuditRowValues[]): Promise<void> {
+    if (this.closed) return Promise.reject(new UnavailableError('database_closed', 'The audit writer is closed.'));
     const { worker, inFlight } = this.thread ?? this.start();
     const batch = this.nextBatch++;
     const written = new Promise<void>((resolve, reject) => {
@@ -98,6 +100,7 @@ export class SqliteAuditWriter {
 
   /** Lets the batches already posted commit, then closes the thread's connection. */
   async close(): Promise<void> {
+    this.closed = true;
     const thread = this.thread;
     if (!thread) return;
     await this.lastWrite;

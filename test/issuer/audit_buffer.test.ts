@@ -86,4 +86,21 @@ describe('AuditBuffer', () => {
     expect(store.written.map((e) => e.details?.jti)).toEqual(['jti-0', 'jti-1', 'jti-2', 'jti-3']);
     expect(buffer.size).toBe(0);
   });
+
+  it('on close, waits for the tokens being signed to push their events, writes them, and refuses new reservations', async () => {
+    const store = new ControlledStore();
+    const buffer = new AuditBuffer(store, () => undefined, 10, 60_000, 100);
+    buffer.reserve();
+    let closed = false;
+    const closing = buffer.close().then(() => (closed = true));
+    expect(() => buffer.reserve()).toThrow(expect.objectContaining({ code: 'shutting_down', status: 503 }));
+    await settled();
+    expect(store.writes).toHaveLength(0); // still waiting for the token in flight
+    buffer.push(event(1));
+    await settled();
+    store.writes[0]?.resolve();
+    await closing;
+    expect(closed).toBe(true);
+    expect(store.written.map((e) => e.details?.jti)).toEqual(['jti-1']);
+  });
 });
