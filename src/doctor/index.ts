@@ -16,3 +16,11 @@ export { createConnectionDriftWatch } from './connection_drift_watch.js';
 export { doctorMetrics, type DoctorMetrics } from './doctor_metrics.js';
 export { diagnoseVerificationFailure } from './diagnose_verification_failure.js';
 export { createDoctorService, type DoctorService } from './doctor_service.js';
+export {
+  checkSubjectChange,
+  subjectProbeSessionName,
+  type SubjectChangeCheck,
+  type SubjectChangeConnection,
+  type SubjectChangeWorkload,
+  type SubjectProbeExchange,
+} from './subject_change_check.js';

@@ -12,6 +12,7 @@ import { registerKeyRoutes } from './keys.js';
 import { registerMeRoutes } from './me.js';
 import { registerPolicyRoutes } from './policy.js';
 import { registerSetupCodeRoutes } from './setup_codes.js';
+import { registerSubjectMigrationRoutes } from './subject_migration.js';
 import { registerTenantRoutes } from './tenants.js';
 import { registerTokenRoutes } from './token.js';
 import { registerTokenConfigRoutes } from './token_configs.js';
@@ -29,6 +30,7 @@ export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext)
   registerIssuerPublicRoutes,
   registerTenantRoutes,
   registerTokenConfigRoutes,
+  registerSubjectMigrationRoutes,
   registerWorkloadRoutes,
   registerKeyRoutes,
   registerTokenRoutes,
