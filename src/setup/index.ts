@@ -16,3 +16,13 @@ export { managedPolicyArn } from './managed_policy_arns.js';
 export { MissingAwsPermissionsError, AwsSetupCallError, type PermissionNeed } from './setup_errors.js';
 export type { SetupChange, ChangeStatus, SetupOperation } from './setup_change.js';
 export { subjectMigrationTrust, NEXT_SUBJECT_SID_SUFFIX, type SubjectMigrationTrust, type SubjectMigrationTrustInput } from './subject_migration_trust.js';
+export {
+  dualTrustChange,
+  readRoleTrust,
+  roleNameOf,
+  tightenTrustChange,
+  writeRoleTrust,
+  type OldFormatIdentity,
+  type RoleTrust,
+  type RoleTrustChange,
+} from './subject_migration_role.js';
