@@ -45,7 +45,7 @@ export async function writeRoleTrust(iam: IAMClient, change: RoleTrustChange): P
  */
 export function dualTrustChange(role: RoleTrust, next: PolicyStatementJson): RoleTrustChange {
   const merged = mergeTrustStatement(role.policy, next);
-  return { roleName: role.roleName, outcome: merged.outcome, document: merged.document, lingering: [], warnings: merged.warnings };
+  return { roleName: role.roleName, outcome: merged.outcome, document: merged.document, lingering: [], warnings: withoutOwnStatementNotes(merged.warnings) };
 }
 
 /** The token a workload carried in the old format, to find the statements that still admit it. */
@@ -92,6 +92,14 @@ export function tightenTrustChange(role: RoleTrust, input: { nextSid: string; fi
     outcome: unchanged ? 'unchanged' : merged.outcome === 'added' ? 'added' : 'replaced',
     document: unchanged ? role.policy : merged.document,
     lingering,
-    warnings: merged.warnings.filter((warning) => !warning.includes('was written by another rolebridge set-up')),
+    warnings: withoutOwnStatementNotes(merged.warnings),
   };
+}
+
+/**
+ * Set-up notes that an earlier rolebridge statement stays; in a migration that statement is the old format's,
+ * kept on purpose during the transition and handled by tightening, so the note would only mislead.
+ */
+function withoutOwnStatementNotes(warnings: readonly string[]): string[] {
+  return warnings.filter((warning) => !warning.includes('was written by another rolebridge set-up'));
 }

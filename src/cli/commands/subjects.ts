@@ -156,6 +156,12 @@ async function runMigration(flags: MigrateFlags): Promise<void> {
     heading('dual_trust');
     const dual: Array<Record<string, unknown>> = [];
     for (const connection of plan.connections) {
+      if (connection.workload === null) {
+        // No enabled workload: nothing uses the connection today, and no probe can tell what its role admits.
+        say(style.yellow(`  ${connection.name}: skipped (${connection.detail ?? 'no workload to probe'})`));
+        dual.push({ name: connection.name, outcome: 'skipped' });
+        continue;
+      }
       if (connection.admitsNew === true) {
         say(`  ${connection.name}: already admits the new format`);
         dual.push({ name: connection.name, outcome: 'unchanged' });
@@ -196,13 +202,13 @@ async function runMigration(flags: MigrateFlags): Promise<void> {
     // 5. Verify: every connection works end to end with the new tokens.
     heading('verify_switch');
     const tests: Array<Record<string, unknown>> = [];
-    for (const connection of plan.connections) {
+    for (const connection of plan.connections.filter((candidate) => candidate.workload !== null)) {
       const result = await callServer<{ ok: boolean; diagnosis?: { summary?: string } }>({
         server,
         token,
         method: 'POST',
         path: `/api/v1/tenants/${encodeURIComponent(tenant)}/connections/${encodeURIComponent(connection.name)}/test`,
-        body: { probes: false },
+        body: { probes: false, workload: connection.workload },
         timeoutMs: 120_000,
       });
       say(`  ${connection.name}: ${result.ok ? style.green('ok') : style.red(`FAILED ${result.diagnosis?.summary ?? ''}`)}`);
