@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dualTrustChange, subjectMigrationTrust, tightenTrustChange, type RoleTrust } from '../../src/setup/index.js';
 import type { PolicyStatementJson } from '../../src/policy/index.js';
+import { parseSetupScope } from '../../src/claims/index.js';
 
 /** The role edits of a subject migration, on documents: dual trust only adds, tightening removes only what is ours. */
 const ISSUER = 'https://id.example.com/t/acme';
@@ -11,7 +12,7 @@ const trust = subjectMigrationTrust({
   issuerUrl: ISSUER,
   tokenConfig: { name: 'aws', audience: 'sts.amazonaws.com', subjectTemplate: 'tenant:{tenant}:deployment:{deployment}:component:{component}' },
   subjectTemplate: 'acme/{deployment}/{component}',
-  scope: { kind: 'deployment', deployment: 'prod' },
+  scope: parseSetupScope('deployment:prod'),
 });
 const OLD = { issuer: ISSUER, subject: 'tenant:acme:deployment:prod:component:etl', audience: 'sts.amazonaws.com' };
 /** A statement someone wrote by hand for the old format (no Sid). */
