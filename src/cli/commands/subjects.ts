@@ -83,7 +83,7 @@ export function registerSubjectsCommand(program: Command): void {
         '--plan-only, when every role already admits the new format), 1 when a verification failed or a change was refused, 2 bad input.',
     )
     .option('--server <url>', 'rolebridge server (default ROLEBRIDGE_SERVER)')
-    .option('--admin-token-file <path>', 'file with an admin or operator API key (default ROLEBRIDGE_ADMIN_TOKEN)')
+    .option('--admin-token-file <path>', 'file with an admin API key (--plan-only: operator is enough; default ROLEBRIDGE_ADMIN_TOKEN, else `rolebridge login`)')
     .option('--tenant <id>', 'tenant id')
     .option('--token-config <name>', 'token config whose subject template changes')
     .option('--subject-template <template>', 'the new subject template, e.g. tenant/{tenant}/{deployment}/{component}')
