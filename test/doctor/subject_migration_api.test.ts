@@ -168,6 +168,23 @@ describe('POST …/token-configs/{name}/subject-migration and PATCH …/token-co
     expect(audit.some((event) => event.action === 'token_config.subject_change_checked')).toBe(true);
   });
 
+  it('an STS outage decides nothing: admits are null, the connections count as breaking, and PATCH refuses', async () => {
+    const faults = `${world.emulator.url}/_emulator/faults`;
+    await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'AssumeRoleWithWebIdentity', outage: true }) });
+    try {
+      const answer = await plan('outage:{deployment}:{component}');
+      for (const connection of answer.connections) {
+        expect(connection).toMatchObject({ admitsCurrent: null, admitsNew: null });
+        expect(connection.probes.map((probe) => probe.outcome)).toEqual(['inconclusive', 'inconclusive']);
+      }
+      expect(answer.breaking.sort()).toEqual(['lake', 'warehouse']);
+      const refused = await api('PATCH', '/token-configs/aws', { subjectTemplate: 'outage:{deployment}:{component}' });
+      expect([refused.status, (refused.json.error as { code: string }).code]).toEqual([409, 'subject_change_breaks_connections']);
+    } finally {
+      await fetch(faults, { method: 'DELETE' });
+    }
+  });
+
   it('PATCH validates like create and changes other settings without probing', async () => {
     const bad = await api('PATCH', '/token-configs/aws', { lifetimeSeconds: 5 });
     expect([bad.status, (bad.json.error as { code: string }).code]).toEqual([400, 'invalid_lifetime']);

@@ -129,7 +129,7 @@ export function registerTokenConfigRoutes(app: FastifyInstance, ctx: RouteContex
             throw new ConflictError(
               'subject_change_breaks_connections',
               `The new subject template would break ${breaking.length} connection(s): ${breaking.map((connection) => connection.name).join(', ')} ` +
-                "(their roles did not admit a token in the new format). Apply the transition trust policy from POST …/subject-migration first, or send force: true.",
+                "(their roles refused a probe token in the new format, or STS did not decide). Apply the transition trust policy from POST …/subject-migration first, or send force: true.",
               { connections: breaking, subjectTemplate: after.subjectTemplate },
             );
           }
