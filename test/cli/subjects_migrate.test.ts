@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startSetupWorld, type CliRun, type SetupWorld } from '../setup/setup_world.js';
 
 /**
- * `rolebridge subjects migrate` END TO END as a process (issue 18): `setup aws` binds a role of the
- * emulator's IAM for deployment prod, then the playbook plans, applies dual trust with the customer's AWS
- * credentials, verifies, switches, verifies, tightens and verifies — every verdict a real exchange.
+ * `rolebridge subjects migrate` END TO END as processes (issue 18): the resource CLI creates tenant globex,
+ * its token config and a workload, `setup aws` binds a role of the emulator's IAM for deployment prod, then
+ * the playbook plans, applies dual trust with the customer's AWS credentials, verifies, switches, verifies,
+ * tightens and verifies — every verdict a real exchange.
  */
 const REPO = resolve(import.meta.dirname, '../..');
 const CURRENT = 'tenant:{tenant}:deployment:{deployment}:component:{component}';
-const NEW_TEMPLATE = 'acme/{deployment}/{component}';
+const NEW_TEMPLATE = '{tenant}/{deployment}/{component}';
 
 describe('rolebridge subjects migrate', { timeout: 600_000 }, () => {
   let world: SetupWorld;
@@ -19,7 +20,7 @@ describe('rolebridge subjects migrate', { timeout: 600_000 }, () => {
     new Promise((done) => {
       execFile(
         process.execPath,
-        ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'subjects', 'migrate', '--server', world.server.url, '--tenant', 'acme', '--token-config', 'aws', ...args],
+        ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'subjects', 'migrate', '--server', world.server.url, '--tenant', 'globex', '--token-config', 'aws', ...args],
         // A bound for a hung run only: a loaded machine can need minutes per process.
         { cwd: REPO, env, timeout: 300_000 },
         (error, stdout, stderr) => done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
@@ -29,20 +30,34 @@ describe('rolebridge subjects migrate', { timeout: 600_000 }, () => {
     JSON.parse(decodeURIComponent((await world.iam.send(new GetRoleCommand({ RoleName: role }))).Role!.AssumeRolePolicyDocument!)) as {
       Statement: Array<{ Sid?: string; Condition: Record<string, Record<string, unknown>> }>;
     };
+  const rolebridge = (args: readonly string[]): Promise<CliRun> =>
+    new Promise((done) => {
+      execFile(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], { cwd: REPO, env: { ...world.env(), ROLEBRIDGE_SERVER: world.server.url }, timeout: 300_000 }, (error, stdout, stderr) =>
+        done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
+      );
+    });
   const templateNow = async () => {
-    const response = await fetch(`${world.server.url}/api/v1/tenants/acme/token-configs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const response = await fetch(`${world.server.url}/api/v1/tenants/globex/token-configs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     return ((await response.json()) as { tokenConfigs: Array<{ subjectTemplate: string }> }).tokenConfigs[0]!.subjectTemplate;
   };
 
   beforeAll(async () => {
     world = await startSetupWorld();
-    const setup = await world.runSetup(['--tenant', 'acme', '--token-config', 'aws', '--role-name', 'warehouse', '--deployment', 'prod', '--yes']);
+    for (const args of [
+      ['tenants', 'create', '--id', 'globex', '--name', 'Globex'],
+      ['token-configs', 'create', '--tenant', 'globex', '--name', 'aws', '--subject-template', CURRENT],
+      ['workloads', 'create', '--tenant', 'globex', '--deployment', 'prod', '--component', 'etl'],
+    ]) {
+      const created = await rolebridge(args);
+      expect(created.code, created.stderr).toBe(0);
+    }
+    const setup = await world.runSetup(['--tenant', 'globex', '--token-config', 'aws', '--role-name', 'warehouse', '--deployment', 'prod', '--yes']);
     expect(setup.code, setup.stderr + setup.stdout).toBe(0);
   });
   afterAll(async () => world?.close());
 
   it('refuses bad input with exit 2 before changing anything', async () => {
-    const invalid = await migrate(['--subject-template', 'acme/{nope}', '--plan-only']);
+    const invalid = await migrate(['--subject-template', 'globex/{nope}', '--plan-only']);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('invalid_subject_template');
     const noApproval = await migrate(['--subject-template', NEW_TEMPLATE]);
@@ -81,11 +96,11 @@ describe('rolebridge subjects migrate', { timeout: 600_000 }, () => {
     expect(await templateNow()).toBe(NEW_TEMPLATE);
 
     // The role in the emulator's IAM: set-up's statement, now for the new format under the same Sid, and nothing else.
-    const prefix = world.issuer.replace(/^http:\/\//, '');
+    const prefix = world.issuer.replace(/^http:\/\//, '').replace(/acme$/, 'globex');
     const trust = await trustOf('warehouse');
     expect(trust.Statement).toHaveLength(1);
-    expect(trust.Statement[0]!.Sid).toBe('RolebridgeAcmeAwsDeploymentProd');
-    expect(trust.Statement[0]!.Condition.StringLike).toEqual({ [`${prefix}:sub`]: 'acme/prod/*' });
+    expect(trust.Statement[0]!.Sid).toBe('RolebridgeGlobexAwsDeploymentProd');
+    expect(trust.Statement[0]!.Condition.StringLike).toEqual({ [`${prefix}:sub`]: 'globex/prod/*' });
 
     // AWS saw the probes of both formats, by their labelled session names, and the switch left nothing to do.
     const events = (await (await fetch(`${world.emulator.url}/_emulator/events`)).json()) as Array<{ requestParameters?: { roleSessionName?: string } }>;
