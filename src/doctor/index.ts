@@ -24,3 +24,4 @@ export {
   type SubjectChangeWorkload,
   type SubjectProbeExchange,
 } from './subject_change_check.js';
+export { createRotationCanary, type CanaryVerdict, type RotationCanaryDeps, type RotationCanaryMode } from './rotation_canary.js';

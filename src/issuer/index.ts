@@ -32,3 +32,5 @@ export { issuerPathOf, writePublishedFiles, type PublishedFile } from './issuer_
 export { parseS3Url, objectKeyOf, uploadPublishedFiles, type S3Target, type S3PublishOptions } from './s3_publication.js';
 export { publishedJwksCheck } from './published_jwks_check.js';
 export { mintSubjectProbeToken, type SubjectProbeLabel, type SubjectProbeToken } from './subject_probe_token.js';
+export { mintKeyProbeToken, type KeyProbeToken } from './key_probe_token.js';
+export type { KeyPromotion, KeyPromotionCheck } from './key_promotion.js';
