@@ -3,6 +3,7 @@ import { mintSubjectProbeToken, parseSubjectTemplate, renderSubjectTemplate, typ
 import { createRoleChainRunner, type RoleChainRunner, type RoleChainRunnerOptions } from '../broker/index.js';
 import { StsCallError } from '../aws/index.js';
 import type { ConnectionRecord, Repositories, WorkloadRecord } from '../store/index.js';
+import { mapBounded } from './map_bounded.js';
 
 /** A workload's `sub` now and under the planned template; `problem` when the planned one cannot be rendered for it. */
 export interface SubjectChangeWorkload {
@@ -93,15 +94,7 @@ export async function checkSubjectChange(
   const runChain = deps.runChain ?? createRoleChainRunner({ maxAttempts: 2, ...deps.sts });
   const using = (await deps.store.connections.list(tenantId)).filter((connection) => connection.tokenConfig === tokenConfigName);
 
-  const connections: SubjectChangeConnection[] = new Array(using.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < using.length) {
-      const index = next++;
-      connections[index] = await probeConnection(deps, runChain, using[index]!, workloads, subjectTemplate);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENT_CONNECTIONS, using.length) }, worker));
+  const connections = await mapBounded(using, CONCURRENT_CONNECTIONS, (connection) => probeConnection(deps, runChain, connection, workloads, subjectTemplate));
 
   const breaking = connections.filter((connection) => connection.workload !== null && connection.admitsNew !== true).map((connection) => connection.name);
   await deps.store.audit.record({
