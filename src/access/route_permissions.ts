@@ -11,6 +11,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'POST /api/v1/tenants/:tenant/token-configs': 'token_configs.write',
   'GET /api/v1/tenants/:tenant/token-configs': 'token_configs.read',
   'POST /api/v1/tenants/:tenant/token-configs/:name/preview': 'token_configs.read',
+  'PATCH /api/v1/tenants/:tenant/token-configs/:name': 'token_configs.write',
+  // It runs real exchanges with probe tokens (as a connection test does): operator.
+  'POST /api/v1/tenants/:tenant/token-configs/:name/subject-migration': 'connections.test',
   'POST /api/v1/tenants/:tenant/workloads': 'workloads.write',
   'GET /api/v1/tenants/:tenant/workloads': 'workloads.read',
   'POST /api/v1/tenants/:tenant/workloads/:workload/disable': 'workloads.write',

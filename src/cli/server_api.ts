@@ -55,7 +55,7 @@ export interface ServerCall {
   server: string;
   /** The bearer: a workload secret, an admin token or a set-up session. */
   token: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   /** Default 30 s; the doctor's probes can take longer. */

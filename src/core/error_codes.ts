@@ -82,6 +82,7 @@ export const ERROR_CODES = {
   invalid_session_tags: { status: 400, meaning: 'Session tags AWS would refuse; `details.rule` names the rule.' },
   token_config_exists: { status: 409, meaning: 'The tenant already has a token config with that name.' },
   token_config_not_found: { status: 404, meaning: 'The tenant has no token config with that name.' },
+  subject_change_breaks_connections: { status: 409, meaning: 'A new subject template that a connection\'s role does not admit (a probe was refused or undecided); `details.connections` names them; `force: true` overrides.' },
   token_config_required: { status: 400, meaning: "The tenant has several token configs and none named 'default'; name one." },
   no_token_config: { status: 503, meaning: 'The tenant has no token config yet.' },
   audience_not_allowed: { status: 400, meaning: 'The token config issues tokens for another audience.' },

@@ -1,4 +1,4 @@
-export { Issuer, type IssuerOptions, type TenantView, type TokenConfigView, type WorkloadView, type IssuedToken, type TokenPreview, type TokenPreviewInput } from './issuer.js';
+export { Issuer, type IssuerOptions, type TenantView, type TokenConfigView, type WorkloadView, type IssuedToken, type TokenPreview, type TokenPreviewInput, type TokenConfigPatch, type TokenConfigChangeGuard } from './issuer.js';
 export type { SigningKeyView, KeyCustodyKind } from './key_ring.js';
 export { KmsKeyCustody, type KmsKeyCustodyOptions, type KmsKeyFailure, type KmsRetryPolicy } from './kms_key_custody.js';
 export { DEFAULT_ROTATION_POLICY, type RotationPolicy, type KeyState } from './key_rotation.js';
@@ -23,5 +23,6 @@ export { rewrapMasterKey, type RewrapProgress } from './master_key_rewrap.js';
 export { writePublishedFiles, type PublishedFile } from './issuer_publication.js';
 export { parseS3Url, uploadPublishedFiles, type S3Target, type S3PublishOptions } from './s3_publication.js';
 export { publishedJwksCheck } from './published_jwks_check.js';
+export { mintSubjectProbeToken, type SubjectProbeLabel, type SubjectProbeToken } from './subject_probe_token.js';
 export { mintKeyProbeToken, type KeyProbeToken } from './key_probe_token.js';
 export type { KeyPromotion, KeyPromotionCheck } from './key_promotion.js';

@@ -30,6 +30,23 @@ export interface TokenPreviewInput {
   sessionTags?: SessionTagsInput;
 }
 
+/**
+ * `PATCH …/token-configs/{name}`: the settings to change (the name stays). `sessionTags: null` removes them.
+ */
+export interface TokenConfigPatch {
+  audience?: string;
+  subjectTemplate?: string;
+  lifetimeSeconds?: number;
+  claims?: Record<string, unknown>;
+  sessionTags?: SessionTagsInput | null;
+}
+
+/**
+ * Runs after a patch is validated and before it is written: may refuse it (throw), and returns what the
+ * audit event should add (e.g. that a subject change was forced past the connections it breaks).
+ */
+export type TokenConfigChangeGuard = (change: { before: TokenConfigView; after: TokenConfigView }) => Promise<Record<string, unknown> | undefined>;
+
 export interface TenantView {
   id: string;
   name: string;
@@ -448,6 +465,70 @@ export class Issuer {
     });
     void this.issuerUrls; // as issueToken: caches built for an old issuer template are dropped first
     return this.tokens.preview(workload, draft);
+  }
+
+  /**
+   * Changes a token config's settings. The merged config is validated as a create is (same 400 codes), then
+   * `guard` decides (the subject-change check runs real exchanges there, outside the transaction), then the
+   * row and its audit event are written together. Tokens issued from then on carry the new settings.
+   */
+  async updateTokenConfig(
+    tenantId: string,
+    name: string,
+    patch: TokenConfigPatch,
+    actor: string,
+    options: { requestId?: string; guard?: TokenConfigChangeGuard } = {},
+  ): Promise<TokenConfigView> {
+    await this.requireTenant(tenantId);
+    const { store } = this.options;
+    const stored = await store.tokenConfigs.find(tenantId, name);
+    if (!stored) throw new NotFoundError('token_config_not_found', `Tenant ${tenantId} has no token config named ${name}.`, { tokenConfig: name });
+    const sessionTags = patch.sessionTags === undefined ? stored.sessionTags : patch.sessionTags;
+    const compiled = compileTokenConfig({
+      name: stored.name,
+      audience: patch.audience ?? stored.audience,
+      subjectTemplate: patch.subjectTemplate ?? stored.subjectTemplate,
+      lifetimeSeconds: patch.lifetimeSeconds ?? stored.lifetimeSeconds,
+      claims: patch.claims ?? stored.claims,
+      ...(sessionTags === null ? {} : { sessionTags }),
+    });
+    const record: TokenConfigRecord = {
+      ...stored,
+      audience: compiled.audience,
+      subjectTemplate: compiled.subjectTemplate.source,
+      lifetimeSeconds: compiled.lifetimeSeconds,
+      claims: compiled.claims,
+      sessionTags: compiled.sessionTags
+        ? { principalTags: sessionTagsToInput(compiled.sessionTags).principalTags, transitiveTagKeys: [...compiled.sessionTags.transitiveTagKeys] }
+        : null,
+      updatedAt: new Date(this.options.now()).toISOString(),
+    };
+    const before = tokenConfigView(stored);
+    const after = tokenConfigView(record);
+    const guardDetails = (await options.guard?.({ before, after })) ?? {};
+    const changed = (['audience', 'subjectTemplate', 'lifetimeSeconds', 'claims', 'sessionTags'] as const).filter(
+      (field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+    );
+    await store.transaction(async (tx) => {
+      if (!(await tx.tokenConfigs.update(record))) {
+        throw new NotFoundError('token_config_not_found', `Tenant ${tenantId} has no token config named ${name}.`, { tokenConfig: name });
+      }
+      await tx.audit.record({
+        tenantId,
+        actor,
+        action: 'token_config.updated',
+        target: name,
+        ...(options.requestId ? { requestId: options.requestId } : {}),
+        details: {
+          changed,
+          ...(changed.includes('subjectTemplate') ? { subjectTemplate: { from: before.subjectTemplate, to: after.subjectTemplate } } : {}),
+          ...(changed.includes('audience') ? { audience: { from: before.audience, to: after.audience } } : {}),
+          ...guardDetails,
+        },
+      });
+    });
+    this.tokens.invalidate(tenantId);
+    return after;
   }
 
   async listTokenConfigs(tenantId: string): Promise<TokenConfigView[]> {

@@ -15,3 +15,14 @@ export { permissionPolicyForTemplates } from './permission_policy_for_templates.
 export { managedPolicyArn } from './managed_policy_arns.js';
 export type { PermissionNeed } from './setup_errors.js';
 export type { SetupChange, ChangeStatus, SetupOperation } from './setup_change.js';
+export { subjectMigrationTrust, NEXT_SUBJECT_SID_SUFFIX, type SubjectMigrationTrust, type SubjectMigrationTrustInput } from './subject_migration_trust.js';
+export {
+  dualTrustChange,
+  readRoleTrust,
+  roleNameOf,
+  tightenTrustChange,
+  writeRoleTrust,
+  type OldFormatIdentity,
+  type RoleTrust,
+  type RoleTrustChange,
+} from './subject_migration_role.js';

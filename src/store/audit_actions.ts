@@ -5,6 +5,8 @@
 export const AUDIT_ACTIONS = [
   'tenant.created',
   'token_config.created',
+  'token_config.updated',
+  'token_config.subject_change_checked',
   'workload.created',
   'workload.disabled',
   'token.issued',

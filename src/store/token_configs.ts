@@ -52,6 +52,24 @@ export class TokenConfigRepository {
       .execute();
   }
 
+  /** Rewrites a config's settings (never its name or creation time); false when there is no such config. */
+  async update(config: TokenConfigRecord): Promise<boolean> {
+    const result = await this.db
+      .updateTable('token_configs')
+      .set({
+        audience: config.audience,
+        subject_template: config.subjectTemplate,
+        lifetime_seconds: config.lifetimeSeconds,
+        claims: JSON.stringify(config.claims),
+        session_tags: config.sessionTags === null ? null : JSON.stringify(config.sessionTags),
+        updated_at: config.updatedAt,
+      })
+      .where('tenant_id', '=', config.tenantId)
+      .where('name', '=', config.name)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async find(tenantId: string, name: string): Promise<TokenConfigRecord | undefined> {
     const row = await this.db
       .selectFrom('token_configs')

@@ -19,6 +19,12 @@ const SAMPLES: Record<string, (tenant: string) => { url: string; body?: unknown 
     url: `/api/v1/tenants/${t}/token-configs/nothing-here/preview`,
     body: { workload: 'nothing-here' },
   }),
+  'PATCH /api/v1/tenants/:tenant/token-configs/:name': (t) => ({ url: `/api/v1/tenants/${t}/token-configs/aws`, body: { lifetimeSeconds: 600 } }),
+  // An unknown config: the permission is decided before any probe would reach STS.
+  'POST /api/v1/tenants/:tenant/token-configs/:name/subject-migration': (t) => ({
+    url: `/api/v1/tenants/${t}/token-configs/nothing-here/subject-migration`,
+    body: { subjectTemplate: 'app:{deployment}:{component}' },
+  }),
   'POST /api/v1/tenants/:tenant/workloads': (t) => ({ url: `/api/v1/tenants/${t}/workloads`, body: { deployment: 'prod', component: 'api' } }),
   'GET /api/v1/tenants/:tenant/workloads': (t) => ({ url: `/api/v1/tenants/${t}/workloads` }),
   'POST /api/v1/tenants/:tenant/workloads/:workload/disable': (t) => ({ url: `/api/v1/tenants/${t}/workloads/nothing-here/disable` }),

@@ -59,6 +59,28 @@ describe.each(databasesUnderTest())('store on $dialect', ({ dialect, newUrl }) =
     expect(await store.workloads.findBySecretHash(hashSecret('other'))).toBeUndefined();
   });
 
+  it('updates a token config in place (a subject change), and says when there is none', async () => {
+    store = await openStore(await newUrl());
+    const createdAt = '2026-01-01T00:00:00.000Z';
+    await store.tenants.insert({ id: 'acme', name: 'Acme', signingAlgorithm: 'ES256', createdAt });
+    const config = {
+      tenantId: 'acme',
+      name: 'aws',
+      audience: 'sts.amazonaws.com',
+      subjectTemplate: 'app:{deployment}:{component}',
+      lifetimeSeconds: 300,
+      claims: {},
+      sessionTags: { principalTags: { Team: 'data' }, transitiveTagKeys: [] },
+      createdAt,
+      updatedAt: createdAt,
+    };
+    await store.tokenConfigs.insert(config);
+    const updatedAt = '2026-02-01T00:00:00.000Z';
+    expect(await store.tokenConfigs.update({ ...config, subjectTemplate: 'acme/{deployment}/{component}', sessionTags: null, updatedAt })).toBe(true);
+    expect(await store.tokenConfigs.find('acme', 'aws')).toEqual({ ...config, subjectTemplate: 'acme/{deployment}/{component}', sessionTags: null, updatedAt });
+    expect(await store.tokenConfigs.update({ ...config, name: 'nothing' })).toBe(false);
+  });
+
   it('refuses a second workload with the same identity, even without a region', async () => {
     store = await openStore(await newUrl());
     const createdAt = '2026-01-01T00:00:00.000Z';

@@ -23,6 +23,7 @@ export const commandGroups: readonly CommandGroup[] = [
   { words: ['connections'], load: async () => (await import('./connections.js')).registerConnectionsCommand },
   { words: ['login'], load: async () => (await import('./login.js')).registerLoginCommand },
   { words: ['publish'], load: async () => (await import('./publish.js')).registerPublishCommand },
+  { words: ['subjects'], load: async () => (await import('./subjects.js')).registerSubjectsCommand },
   { words: ['keys'], load: async () => (await import('./keys_rewrap.js')).registerKeysRewrapCommand },
   // Last: the resource commands join the `connections` and `keys` groups registered above.
   {

@@ -13,6 +13,7 @@ import { registerMeRoutes } from './me.js';
 import { registerPolicyRoutes } from './policy.js';
 import { registerSetupCliRoutes } from './setup_cli.js';
 import { registerSetupCodeRoutes } from './setup_codes.js';
+import { registerSubjectMigrationRoutes } from './subject_migration.js';
 import { registerTenantRoutes } from './tenants.js';
 import { registerTokenRoutes } from './token.js';
 import { registerTokenConfigRoutes } from './token_configs.js';
@@ -30,6 +31,7 @@ export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext)
   registerIssuerPublicRoutes,
   registerTenantRoutes,
   registerTokenConfigRoutes,
+  registerSubjectMigrationRoutes,
   registerWorkloadRoutes,
   registerKeyRoutes,
   registerTokenRoutes,
