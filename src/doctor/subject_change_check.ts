@@ -3,6 +3,7 @@ import { mintSubjectProbeToken, parseSubjectTemplate, renderSubjectTemplate, typ
 import { createRoleChainRunner, type RoleChainRunner, type RoleChainRunnerOptions } from '../broker/index.js';
 import { StsCallError } from '../aws/index.js';
 import type { ConnectionRecord, Repositories, WorkloadRecord } from '../store/index.js';
+import { parseSetupScope, workloadInScope } from '../claims/index.js';
 import { mapBounded } from './map_bounded.js';
 
 /** A workload's `sub` now and under the planned template; `problem` when the planned one cannot be rendered for it. */
@@ -36,6 +37,8 @@ export interface SubjectChangeConnection {
   region: string;
   /** The workload whose identity the probes carry (the one that verified the connection, else the first that can render both subjects). */
   workload: string | null;
+  /** The scope the connection serves (canonical text), or null: any workload of the tenant. */
+  servesScope: string | null;
   currentSubject: string | null;
   newSubject: string | null;
   /** Whether the role admitted the current-format probe; null when no exchange decided (no workload, STS unreachable). */
@@ -148,7 +151,11 @@ function workloadSubjects(record: WorkloadRecord, current: ReturnType<typeof par
 
 /** The workload whose identity the probes carry: the verifying one when it still renders both formats, else the first enabled one that does. */
 function probeWorkload(connection: ConnectionRecord, workloads: readonly SubjectChangeWorkload[]): SubjectChangeWorkload | undefined {
-  const usable = workloads.filter((workload) => !workload.disabled && workload.from !== null && workload.to !== null);
+  // A connection that serves a scope is probed as a workload of that scope: one outside it cannot use the connection.
+  const scope = connection.scope ? parseSetupScope(connection.scope) : undefined;
+  const usable = workloads.filter(
+    (workload) => !workload.disabled && workload.from !== null && workload.to !== null && (scope === undefined || workloadInScope(scope, workload)),
+  );
   return usable.find((workload) => workload.id === connection.verifiedWithWorkload) ?? usable[0];
 }
 
@@ -159,7 +166,7 @@ async function probeConnection(
   workloads: readonly SubjectChangeWorkload[],
   subjectTemplate: string,
 ): Promise<SubjectChangeConnection> {
-  const base = { name: connection.name, roleArn: connection.roleArn, region: connection.region };
+  const base = { name: connection.name, roleArn: connection.roleArn, region: connection.region, servesScope: connection.scope ?? null };
   const workload = probeWorkload(connection, workloads);
   if (workload === undefined) {
     return {

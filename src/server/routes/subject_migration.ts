@@ -53,7 +53,7 @@ export function registerSubjectMigrationRoutes(app: FastifyInstance, ctx: RouteC
           'connection, else the first enabled one), one in the current and one in the new format, signed with the tenant\'s key and ' +
           'exchanged with sts:AssumeRoleWithWebIdentity on the connection\'s role (session names rb-probe-current-… / rb-probe-new-…; ' +
           'the credentials are dropped). `trustPolicy` admits both formats (apply it before the switch), `finalTrustPolicy` only the new ' +
-          'one (after it), both rendered in every format. The scope of a connection\'s policies is its probe workload unless `scopes` names ' +
+          'one (after it), both rendered in every format. The scope of a connection\'s policies is the scope the connection serves, else its probe workload, unless `scopes` names ' +
           'one (same syntax as the trust-policy route). `breaking` lists the connections a switch would break (PATCH answers 409 for them).',
         security: [{ adminToken: [] }],
         params: {
@@ -157,7 +157,10 @@ function withTrustPolicies(
   connection: SubjectChangeConnection,
   context: { tenant: TenantView; config: TokenConfigView; check: SubjectChangeCheck; scope: SetupScope | undefined },
 ): SubjectChangeConnection & { scope: string | null; trustPolicy: PolicyJson | null; finalTrustPolicy: PolicyJson | null; documents: Record<string, Record<RenderFormat, string>> | null } {
-  const scope: SetupScope | undefined = context.scope ?? (connection.workload === null ? undefined : { kind: 'workload', workload: connection.workload });
+  const scope: SetupScope | undefined =
+    context.scope ??
+    (connection.servesScope !== null ? parseSetupScope(connection.servesScope) : undefined) ??
+    (connection.workload === null ? undefined : { kind: 'workload', workload: connection.workload });
   const accountId = parseArn(connection.roleArn)?.accountId;
   if (scope === undefined || accountId === undefined || !/^\d{12}$/.test(accountId)) {
     return { ...connection, scope: null, trustPolicy: null, finalTrustPolicy: null, documents: null };
