@@ -127,6 +127,44 @@ describe('web console, driven in chromium', { timeout: 90_000 }, () => {
     expect(await page.getByText(secret!).count()).toBe(0);
   });
 
+  it('previews the exact claims and size a workload\'s token would carry, following a draft as it is typed', async () => {
+    await page.getByRole('link', { name: 'Token configs' }).click();
+    const preview = page.getByRole('region', { name: 'Claims preview' });
+    await preview.getByLabel('Token config to preview').selectOption('aws');
+    const claims = preview.getByLabel('Token claims');
+    await expect.poll(async () => JSON.parse((await claims.textContent()) ?? '{}') as Record<string, unknown>).toMatchObject({ sub: SUBJECT, aud: 'sts.amazonaws.com', iss: issuer });
+    const stored = JSON.parse((await claims.textContent())!) as Record<string, unknown>;
+    for (const claim of ['iat', 'nbf', 'exp', 'jti']) expect(stored).not.toHaveProperty(claim);
+    const size = Number(/^(\d+) bytes/.exec((await preview.getByLabel('Token size').textContent()) ?? '')?.[1]);
+    expect(size).toBeGreaterThan(200);
+
+    // A draft template: the hint says what is wrong while typing and nothing is asked; a good one is previewed.
+    await preview.getByLabel('Draft subject template').fill('app:{deploy}');
+    await preview.getByText('Unknown placeholder {deploy}').waitFor();
+    await preview.getByLabel('Draft subject template').fill('app:{deployment}/{component}@{workload}');
+    await preview.getByText('Previewing a draft: nothing is saved.').waitFor();
+    await expect.poll(async () => (JSON.parse((await claims.textContent()) ?? '{}') as { sub?: string }).sub).toMatch(/^app:prod\/etl@wl_/);
+    await preview.getByLabel('Draft claims (JSON)').fill('{"plan": "enterprise"');
+    await preview.getByText('Claims are not valid JSON yet.').waitFor();
+    await preview.getByLabel('Draft claims (JSON)').fill('{"plan": "enterprise"}');
+    await preview.getByLabel('Draft session tags').fill('team*=data');
+    await expect.poll(async () => JSON.parse((await claims.textContent()) ?? '{}') as Record<string, unknown>).toMatchObject({
+      plan: 'enterprise',
+      'https://aws.amazon.com/tags': { principal_tags: { team: ['data'] }, transitive_tag_keys: ['team'] },
+    });
+    await expect.poll(async () => Number(/^(\d+) bytes/.exec((await preview.getByLabel('Token size').textContent()) ?? '')?.[1])).toBeGreaterThan(size);
+    await expectAccessible('claims preview');
+    await screenshot(page, 'claims-preview');
+
+    // A draft only the server can judge: its refusal, code and message, in place.
+    watch.expect('POST', '/api/v1/tenants/acme/token-configs/aws/preview', 400);
+    await preview.getByLabel('Draft claims (JSON)').fill('{"sub": "me"}');
+    await preview.getByRole('alert').filter({ hasText: 'reserved_claim' }).waitFor();
+    // The stored config is untouched.
+    const listed = await world.admin<{ tokenConfigs: Array<{ name: string; subjectTemplate: string; claims: object }> }>('GET', '/api/v1/tenants/acme/token-configs');
+    expect(listed.tokenConfigs.find((config) => config.name === 'aws')).toMatchObject({ subjectTemplate: 'tenant:{tenant}:deployment:{deployment}:component:{component}', claims: {} });
+  });
+
   it('refuses a connection whose trust is wrong with the diagnosis in place, then saves it once the trust is fixed', async () => {
     const roleArn = await world.createRole(issuer, 'acme-etl', WRONG_SUBJECT);
     await page.getByRole('link', { name: 'Connections' }).click();

@@ -15,6 +15,7 @@ export const operations = {
   revokeKey: { method: 'POST', path: '/api/v1/tenants/{tenant}/keys/{kid}/revoke' },
   listTokenConfigs: { method: 'GET', path: '/api/v1/tenants/{tenant}/token-configs' },
   createTokenConfig: { method: 'POST', path: '/api/v1/tenants/{tenant}/token-configs' },
+  previewTokenConfigClaims: { method: 'POST', path: '/api/v1/tenants/{tenant}/token-configs/{name}/preview' },
   listWorkloads: { method: 'GET', path: '/api/v1/tenants/{tenant}/workloads' },
   createWorkload: { method: 'POST', path: '/api/v1/tenants/{tenant}/workloads' },
   disableWorkload: { method: 'POST', path: '/api/v1/tenants/{tenant}/workloads/{workload}/disable' },

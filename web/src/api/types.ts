@@ -34,6 +34,12 @@ export interface TokenConfig {
   createdAt: string;
 }
 
+/** POST …/token-configs/{name}/preview: a token's claims but iat/nbf/exp/jti, and the compact JWT's size in bytes. */
+export interface TokenPreview {
+  claims: Record<string, unknown>;
+  size: number;
+}
+
 export interface Workload {
   id: string;
   deployment: string;
