@@ -298,6 +298,44 @@ describe('web console, driven in chromium', { timeout: 90_000 }, () => {
     await page.getByText('No audit events match these filters').waitFor();
   });
 
+  it('shows Database auth on a connection only while the server has it on, with its engines and a "Get token" check', async () => {
+    // After the audit-log step: a check here warms the broker's cache, and that step counts a fresh exchange.
+    const dbAuthAnswer = page.waitForResponse((response) => new URL(response.url()).pathname.endsWith('/connections/etl/db-auth'));
+    await page.goto(`${world.url}/tenants/acme/connections/etl`);
+    expect(await (await dbAuthAnswer).json()).toMatchObject({ enabled: false });
+    await page.getByRole('heading', { name: 'Test history' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Database auth' }).count()).toBe(0);
+
+    world.server.deps.config.features.awsDatabaseIamAuth = true; // ROLEBRIDGE_FEATURE_AWS_DATABASE_IAM_AUTH, read per request
+    try {
+      await page.reload();
+      const panel = page.getByRole('region', { name: 'Database auth' });
+      await panel.waitFor();
+      const engines = panel.getByRole('table', { name: 'Engines and the fields they take' });
+      expect(await engines.getByRole('row').filter({ has: page.getByRole('cell', { name: 'redshift-serverless', exact: true }) }).textContent()).toContain('workgroupName');
+      await expect.poll(() => panel.getByRole('button', { name: 'Get token' }).isDisabled()).toBe(true);
+      await panel.getByLabel('Database host').fill('db.example.com');
+      await panel.getByLabel('Database user').fill('app');
+      await panel.getByRole('button', { name: 'Get token' }).click();
+      const answer = panel.getByRole('status', { name: 'Database token check' });
+      await answer.waitFor();
+      expect(await answer.textContent()).toMatch(/postgres: user app, a \d+-character password valid until .* for db\.example\.com:5432/);
+      expect(await panel.getByLabel('db-token command').textContent()).toBe('rolebridge db-token --connection etl --engine postgres --host db.example.com --db-user app');
+      await expectAccessible('database auth');
+      await screenshot(page, 'database-auth');
+
+      // What only the server checks, refused in place with its code and the field named.
+      await panel.getByLabel('Database host').fill('https://db.example.com');
+      watch.expect('POST', '/api/v1/tenants/acme/connections/etl/db-auth-check', 400);
+      await panel.getByRole('button', { name: 'Get token' }).click();
+      const refusal = panel.getByRole('alert').filter({ hasText: 'invalid_db_auth_request' });
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toContain('host: must be a host name');
+    } finally {
+      world.server.deps.config.features.awsDatabaseIamAuth = false;
+    }
+  });
+
   it('renders the trust policy for a scope in every format, and set-up codes with their command', async () => {
     await page.getByRole('link', { name: 'Trust policy' }).click();
     const panel = page.getByRole('tabpanel');

@@ -24,6 +24,8 @@ export const operations = {
   getConnection: { method: 'GET', path: '/api/v1/tenants/{tenant}/connections/{connection}' },
   deleteConnection: { method: 'DELETE', path: '/api/v1/tenants/{tenant}/connections/{connection}' },
   testConnection: { method: 'POST', path: '/api/v1/tenants/{tenant}/connections/{connection}/test' },
+  getConnectionDbAuth: { method: 'GET', path: '/api/v1/tenants/{tenant}/connections/{connection}/db-auth' },
+  checkConnectionDbAuth: { method: 'POST', path: '/api/v1/tenants/{tenant}/connections/{connection}/db-auth-check' },
   listConnectionTests: { method: 'GET', path: '/api/v1/tenants/{tenant}/connections/{connection}/tests' },
   trustPolicy: { method: 'GET', path: '/api/v1/tenants/{tenant}/trust-policy' },
   createSetupCode: { method: 'POST', path: '/api/v1/tenants/{tenant}/setup-codes' },

@@ -128,6 +128,22 @@ export interface ConnectionTestRecord {
   durationMs: number;
 }
 
+/** GET …/connections/{c}/db-auth: whether database IAM auth is on, and each engine's fields. */
+export interface DbAuthInfo {
+  enabled: boolean;
+  engines: Array<{ engine: string; fields: string[]; required: string[] }>;
+}
+
+/** POST …/connections/{c}/db-auth-check: all of a db-auth-token answer but the password. */
+export interface DbAuthCheck {
+  engine: string;
+  username: string;
+  passwordLength: number;
+  expiresAt: string;
+  host?: string;
+  port?: number;
+}
+
 export interface TrustPolicyAnswer {
   tokenConfig: string;
   scope: string;

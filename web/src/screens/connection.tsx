@@ -6,6 +6,7 @@ import { useCan } from '../session';
 import { formatTime } from '../ui/age';
 import { Empty, ErrorNote, Loading } from '../ui/states';
 import { useApi } from '../ui/use_api';
+import { DbAuthPanel } from './db_auth_panel';
 import { DiagnosisPanel } from './diagnosis_panel';
 
 /** One connection: its settings, "Test connection" (the doctor), the latest result and the test history. */
@@ -98,6 +99,7 @@ export function ConnectionScreen({ tenant, name }: { tenant: Tenant; name: strin
       )}
       <ErrorNote error={error} />
       {result ? <TestResult result={result} /> : null}
+      {connection.data ? <DbAuthPanel tenant={tenant} connection={name} /> : null}
 
       <h3>Test history</h3>
       {history.loading && !history.data ? <Loading what="test history" /> : null}
