@@ -116,6 +116,10 @@ export interface ConnectionTestResult {
   steps: TestStep[];
   diagnosis?: Diagnosis;
   probes: Probe[];
+  /** trust_too_broad findings that do not fail the test (the role admits siblings of the same tenant). */
+  warnings?: Diagnosis[];
+  /** What changed since the previous test (started_failing, probe_accepted, recovered). */
+  changes?: Array<Record<string, unknown>>;
 }
 
 export interface ConnectionTestRecord {
@@ -158,8 +162,8 @@ export interface SetupCode {
   expiresAt: string;
   tenant: string;
   tokenConfig: string;
-  scope: string | null;
-  connection: string | null;
+  scope?: string | null;
+  connection?: string | null;
   command: string;
 }
 

@@ -2,7 +2,8 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { call } from '../api/client';
 import type { Tenant, TokenConfig } from '../api/types';
 import { ReadOnlyNote, useCan } from '../session';
-import { Empty, ErrorNote, Loading } from '../ui/states';
+import { ListShell } from '../ui/list_shell';
+import { ErrorNote } from '../ui/states';
 import { SUBJECT_PLACEHOLDERS, subjectTemplateProblem } from '../ui/subject_template_check';
 import { parseClaims, parseSessionTags } from '../ui/token_config_draft';
 import { useAction } from '../ui/use_action';
@@ -16,40 +17,39 @@ export function TokenConfigsScreen({ tenant }: { tenant: Tenant }): ReactNode {
     <section aria-labelledby="token-configs-heading">
       <h2 id="token-configs-heading">Token configs</h2>
       <p className="hint">What a workload's token says: its audience, its subject and how long it lives. `default` is used when a token request names none.</p>
-      {configs.loading && !configs.data ? <Loading what="token configs" /> : null}
-      <ErrorNote error={configs.error} />
-      {configs.data && configs.data.tokenConfigs.length === 0 ? <Empty>No token configs yet: workloads cannot get tokens until one exists.</Empty> : null}
-      {configs.data && configs.data.tokenConfigs.length > 0 ? (
-        <table>
-          <caption>Token configs</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Audience</th>
-              <th scope="col">Subject template</th>
-              <th scope="col">Lifetime</th>
-              <th scope="col">Claims and session tags</th>
-            </tr>
-          </thead>
-          <tbody>
-            {configs.data.tokenConfigs.map((config) => (
-              <tr key={config.name}>
-                <td>{config.name}</td>
-                <td>
-                  <code>{config.audience}</code>
-                </td>
-                <td>
-                  <code>{config.subjectTemplate}</code>
-                </td>
-                <td>{config.lifetimeSeconds} s</td>
-                <td>
-                  <code>{JSON.stringify({ ...config.claims, ...(config.sessionTags ? { sessionTags: config.sessionTags } : {}) })}</code>
-                </td>
+      <ListShell state={configs} what="token configs" items={(data) => data.tokenConfigs} empty="No token configs yet: workloads cannot get tokens until one exists.">
+        {(rows) => (
+          <table>
+            <caption>Token configs</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Audience</th>
+                <th scope="col">Subject template</th>
+                <th scope="col">Lifetime</th>
+                <th scope="col">Claims and session tags</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+            </thead>
+            <tbody>
+              {rows.map((config) => (
+                <tr key={config.name}>
+                  <td>{config.name}</td>
+                  <td>
+                    <code>{config.audience}</code>
+                  </td>
+                  <td>
+                    <code>{config.subjectTemplate}</code>
+                  </td>
+                  <td>{config.lifetimeSeconds} s</td>
+                  <td>
+                    <code>{JSON.stringify({ ...config.claims, ...(config.sessionTags ? { sessionTags: config.sessionTags } : {}) })}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </ListShell>
       {configs.data && configs.data.tokenConfigs.length > 0 ? <ClaimsPreview tenant={tenant} configs={configs.data.tokenConfigs} /> : null}
       {can.change ? <CreateTokenConfig tenant={tenant} onCreated={configs.reload} /> : <ReadOnlyNote what="token configs" />}
     </section>
