@@ -60,6 +60,11 @@ describe('database auth for operators: the flag, the engines and the "get token"
       expect(workloadAnswer.status).toBe(200);
       expect(workloadAnswer.body.password).toHaveLength(answer.body.passwordLength as number);
       expect(JSON.stringify(answer.body)).not.toContain(workloadAnswer.body.password);
+      // Audited: who got a password as which workload, never the password.
+      const audit = await world.api<{ events: Array<{ action: string; target: string; details: Record<string, unknown> }> }>('GET', '/api/v1/tenants/acme/audit?action=db_auth.checked');
+      expect(audit.body.events).toHaveLength(1);
+      expect(audit.body.events[0]).toMatchObject({ target: 'partner-db', details: { workload: world.workload.id, engine: 'redshift', username: 'IAM:etl_user' } });
+      expect(JSON.stringify(audit.body.events)).not.toContain(workloadAnswer.body.password);
     });
 
     it('signs an RDS token for postgres with the host and port it was given', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { actorOf } from '../../access/index.js';
 import { ConflictError, NotFoundError } from '../../core/index.js';
 import { DB_ENGINES, DatabaseIamAuthDisabledError, FIELDS_BY_ENGINE, parseDbAuthRequest, REQUIRED_FIELDS_BY_ENGINE } from '../../db_auth/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
@@ -126,6 +127,15 @@ export function registerDbAuthCheckRoutes(app: FastifyInstance, ctx: RouteContex
       if (workload.disabledAt !== null) throw new ConflictError('workload_disabled', `Workload ${workloadId} is disabled: it gets no credentials.`, { workload: workloadId });
       const connection = await ctx.connections.lookup.require(tenant, name);
       const { credentials } = await ctx.dbAuth.issue(workload, connection, dbRequest);
+      // An operator got a database password as a workload: who, as whom, for what (never the password).
+      await ctx.store.audit.record({
+        tenantId: tenant,
+        actor: actorOf(request),
+        action: 'db_auth.checked',
+        target: name,
+        requestId: request.id,
+        details: { workload: workloadId, engine: credentials.engine, username: credentials.username },
+      });
       return {
         engine: credentials.engine,
         username: credentials.username,
