@@ -72,7 +72,7 @@ export function registerDbAuthCheckRoutes(app: FastifyInstance, ctx: RouteContex
         summary: "Gets a database password for a workload through the connection's role chain, as the workload would; answers all but the password",
         description:
           'The same request as POST /api/v1/db-auth-token (engine and its fields), for the workload named in `workload`. Nothing secret is ' +
-          'returned: the password is replaced by its length. Errors as db-auth-token, plus 404 `workload_not_found`, 409 `workload_disabled`.',
+          'returned: the password is replaced by its length; audited as `db_auth.checked`. Errors as db-auth-token, plus 404 `workload_not_found`, 409 `workload_disabled`.',
         security: [{ adminToken: [] }],
         params,
         body: {
