@@ -10,6 +10,8 @@ import { CONSOLE_ADMIN_TOKEN, startConsoleWorld, trustPolicy, type ConsoleWorld 
 
 const SUBJECT = 'tenant:acme:deployment:prod:component:etl';
 const WRONG_SUBJECT = 'tenant:acme:deployment:prod:component:api';
+/** expect.poll waits 1 s by default; a loaded machine (and the preview's debounce) may need longer. */
+const SLOW = { timeout: 30_000 };
 
 // One browser session walks the flows in order; each step waits for what a person would see (no sleeps).
 describe('web console, driven in chromium', { timeout: 90_000 }, () => {
@@ -132,7 +134,7 @@ describe('web console, driven in chromium', { timeout: 90_000 }, () => {
     const preview = page.getByRole('region', { name: 'Claims preview' });
     await preview.getByLabel('Token config to preview').selectOption('aws');
     const claims = preview.getByLabel('Token claims');
-    await expect.poll(async () => JSON.parse((await claims.textContent()) ?? '{}') as Record<string, unknown>).toMatchObject({ sub: SUBJECT, aud: 'sts.amazonaws.com', iss: issuer });
+    await expect.poll(async () => JSON.parse((await claims.textContent()) ?? '{}') as Record<string, unknown>, SLOW).toMatchObject({ sub: SUBJECT, aud: 'sts.amazonaws.com', iss: issuer });
     const stored = JSON.parse((await claims.textContent())!) as Record<string, unknown>;
     for (const claim of ['iat', 'nbf', 'exp', 'jti']) expect(stored).not.toHaveProperty(claim);
     const size = Number(/^(\d+) bytes/.exec((await preview.getByLabel('Token size').textContent()) ?? '')?.[1]);
@@ -143,16 +145,16 @@ describe('web console, driven in chromium', { timeout: 90_000 }, () => {
     await preview.getByText('Unknown placeholder {deploy}').waitFor();
     await preview.getByLabel('Draft subject template').fill('app:{deployment}/{component}@{workload}');
     await preview.getByText('Previewing a draft: nothing is saved.').waitFor();
-    await expect.poll(async () => (JSON.parse((await claims.textContent()) ?? '{}') as { sub?: string }).sub).toMatch(/^app:prod\/etl@wl_/);
+    await expect.poll(async () => (JSON.parse((await claims.textContent()) ?? '{}') as { sub?: string }).sub, SLOW).toMatch(/^app:prod\/etl@wl_/);
     await preview.getByLabel('Draft claims (JSON)').fill('{"plan": "enterprise"');
     await preview.getByText('Claims are not valid JSON yet.').waitFor();
     await preview.getByLabel('Draft claims (JSON)').fill('{"plan": "enterprise"}');
     await preview.getByLabel('Draft session tags').fill('team*=data');
-    await expect.poll(async () => JSON.parse((await claims.textContent()) ?? '{}') as Record<string, unknown>).toMatchObject({
+    await expect.poll(async () => JSON.parse((await claims.textContent()) ?? '{}') as Record<string, unknown>, SLOW).toMatchObject({
       plan: 'enterprise',
       'https://aws.amazon.com/tags': { principal_tags: { team: ['data'] }, transitive_tag_keys: ['team'] },
     });
-    await expect.poll(async () => Number(/^(\d+) bytes/.exec((await preview.getByLabel('Token size').textContent()) ?? '')?.[1])).toBeGreaterThan(size);
+    await expect.poll(async () => Number(/^(\d+) bytes/.exec((await preview.getByLabel('Token size').textContent()) ?? '')?.[1]), SLOW).toBeGreaterThan(size);
     await expectAccessible('claims preview');
     await screenshot(page, 'claims-preview');
 
@@ -313,7 +315,7 @@ describe('web console, driven in chromium', { timeout: 90_000 }, () => {
       await panel.waitFor();
       const engines = panel.getByRole('table', { name: 'Engines and the fields they take' });
       expect(await engines.getByRole('row').filter({ has: page.getByRole('cell', { name: 'redshift-serverless', exact: true }) }).textContent()).toContain('workgroupName');
-      await expect.poll(() => panel.getByRole('button', { name: 'Get token' }).isDisabled()).toBe(true);
+      await expect.poll(() => panel.getByRole('button', { name: 'Get token' }).isDisabled(), SLOW).toBe(true);
       await panel.getByLabel('Database host').fill('db.example.com');
       await panel.getByLabel('Database user').fill('app');
       await panel.getByRole('button', { name: 'Get token' }).click();
