@@ -1,20 +1,27 @@
-// Prints `N passed, N failed` from Vitest's JUnit report. When the run stopped before Vitest
-// (build, typecheck or lint failed), that stage counts as one failure.
+// Prints one line `N passed, N failed` from Vitest's JUnit reports, one `report status` pair per run (the suite on
+// Node 20, then on Node 22), summed. When a run stopped before Vitest (build, typecheck or lint failed, or Node 22
+// could not be set up), that run counts as one failure.
 import { existsSync, readFileSync } from 'node:fs';
 
-const [reportPath, statusText] = process.argv.slice(2);
-const status = Number(statusText ?? '0');
-if (!reportPath || !existsSync(reportPath)) {
-  console.log(`0 passed, ${status === 0 ? 0 : 1} failed`);
-  process.exit(0);
+const args = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (let at = 0; at < args.length; at += 2) {
+  const reportPath = args[at];
+  const status = Number(args[at + 1] ?? '0');
+  if (!reportPath || !existsSync(reportPath)) {
+    failed += status === 0 ? 0 : 1;
+    continue;
+  }
+  const xml = readFileSync(reportPath, 'utf8');
+  const suites = /<testsuites\b([^>]*)>/.exec(xml)?.[1] ?? '';
+  const attribute = (name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(suites)?.[1] ?? 0);
+  const runFailed = attribute('failures') + attribute('errors');
+  const runSkipped = attribute('skipped');
+  passed += attribute('tests') - runFailed - runSkipped;
+  skipped += runSkipped;
+  // A failing exit with no failing test (e.g. an unhandled error between tests) still counts as a failure.
+  failed += status !== 0 && runFailed === 0 ? 1 : runFailed;
 }
-const xml = readFileSync(reportPath, 'utf8');
-const suites = /<testsuites\b([^>]*)>/.exec(xml)?.[1] ?? '';
-const attribute = (name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(suites)?.[1] ?? 0);
-const tests = attribute('tests');
-const failed = attribute('failures') + attribute('errors');
-const skipped = attribute('skipped');
-const passed = tests - failed - skipped;
-// A failing exit with no failing test (e.g. an unhandled error between tests) still counts as a failure.
-const reportedFailed = status !== 0 && failed === 0 ? 1 : failed;
-console.log(`${passed} passed, ${reportedFailed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

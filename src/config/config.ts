@@ -42,6 +42,12 @@ export interface Config {
    * a rotation promotes a key only once that copy lists it.
    */
   issuerPublished: boolean;
+  /**
+   * ROLEBRIDGE_ROTATION_CANARY: before a next key is promoted, AWS must accept a token it signs, exchanged through
+   * every connection of the tenant (`all`, the default), none (`off`), or only the tenant's connection of one
+   * name (tenants without one are probed through all of theirs).
+   */
+  rotationCanary: 'all' | 'off' | { connection: string };
   /** Operator sign-in from an external IdP (`ROLEBRIDGE_AUTH_JWT_*`); undefined: API keys only. */
   operatorAuth: OperatorAuthConfig | undefined;
 }
@@ -192,6 +198,14 @@ function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
+/** `all` (default), `off`, or a connection name (`[a-z0-9-]`, as connections are named). */
+function parseRotationCanary(value: string | undefined): Config['rotationCanary'] {
+  if (value === undefined || value === '' || value === 'all') return 'all';
+  if (value === 'off') return 'off';
+  if (/^[a-z0-9](?:[a-z0-9-]{0,62})$/.test(value)) return { connection: value };
+  throw invalid('ROLEBRIDGE_ROTATION_CANARY', `expected 'all', 'off' or a connection name ([a-z0-9-]), got '${value}'`);
+}
+
 export function dataDirFor(databaseUrl: string, env: Environment): string {
   if (env.ROLEBRIDGE_DATA_DIR) return env.ROLEBRIDGE_DATA_DIR;
   const match = /^sqlite:(.+)$/.exec(databaseUrl);
@@ -243,6 +257,7 @@ export function loadConfig(env: Environment = process.env, overrides: Partial<Co
     keyCustody: overrides.keyCustody ?? parseKeyCustody(env.ROLEBRIDGE_KEY_CUSTODY),
     kmsRegion: overrides.kmsRegion ?? (env.ROLEBRIDGE_KMS_REGION || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined),
     issuerPublished: overrides.issuerPublished ?? parseBoolean('ROLEBRIDGE_ISSUER_PUBLISHED', env.ROLEBRIDGE_ISSUER_PUBLISHED, false),
+    rotationCanary: overrides.rotationCanary ?? parseRotationCanary(env.ROLEBRIDGE_ROTATION_CANARY),
     operatorAuth: 'operatorAuth' in overrides ? overrides.operatorAuth : parseOperatorAuth(env),
   };
 }

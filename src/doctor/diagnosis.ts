@@ -1,4 +1,5 @@
 import type { PolicyJson, PolicyStatementJson } from '../policy/index.js';
+import type { PackedSizeFacts } from './packed_size_facts.js';
 import type { OfferedFix } from './proven_trust_fix.js';
 
 /**
@@ -43,6 +44,8 @@ export interface Diagnosis {
   transient: boolean;
   /** STS's answer, verbatim, so nothing is hidden behind the doctor's reading of it. */
   sts?: StsErrorEvidence;
+  /** `packed_policy_too_large`: the sizes that went into the packed session (tags, session policy) and the target. */
+  packedSize?: PackedSizeFacts;
 }
 
 export interface DiagnosisFinding {

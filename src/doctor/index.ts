@@ -16,3 +16,4 @@ export { createConnectionDriftWatch } from './connection_drift_watch.js';
 export { doctorMetrics, type DoctorMetrics } from './doctor_metrics.js';
 export { diagnoseVerificationFailure } from './diagnose_verification_failure.js';
 export { createDoctorService, type DoctorService } from './doctor_service.js';
+export { createRotationCanary, type CanaryVerdict, type RotationCanaryDeps, type RotationCanaryMode } from './rotation_canary.js';

@@ -2,6 +2,7 @@ import { THROTTLING_AWS_CODES, UNAVAILABLE_AWS_CODES } from '../aws/index.js';
 import { createOidcProviderCommand } from '../policy/index.js';
 import { diagnoseTrustFailure } from './diagnose_trust_failure.js';
 import { diagnosisOf, type Diagnosis, type DiagnosisFinding, type StsErrorEvidence } from './diagnosis.js';
+import { describePackedSize, packedSizeFacts } from './packed_size_facts.js';
 import { webIdentityFacts } from './web_identity_context.js';
 
 /** What the doctor knows besides STS's answer: the connection and the token's claims (never the token). */
@@ -16,6 +17,8 @@ export interface DiagnosisContext {
     region: string;
     tokenConfig?: string;
     durationSeconds?: number;
+    /** The session policy the connection passes with its last step. */
+    sessionPolicy?: string;
     chain: readonly { roleArn: string; externalId?: string; durationSeconds?: number }[];
   };
   sessionName?: string;
@@ -416,22 +419,46 @@ export const STS_ERROR_CATALOG: readonly CatalogEntry[] = [
     codes: ['PackedPolicyTooLarge', 'PackedPolicyTooLargeException'],
     message: /consumes (\d+)% of allotted space/,
     diagnose: (match, error, context) => {
-      const tagsCase = /session tags/.test(error.message);
-      return single(
-        {
-          code: 'packed_policy_too_large',
-          cause: `The ${tagsCase ? 'session tags' : 'session policy and tags'} packed into the session use ${match[1]}% of the space STS allows.`,
-          setting: tagsCase
-            ? tokenConfigSetting(context, 'sessionTags')
-            : connectionSetting(context, 'sessionPolicy'),
-          actual: `${match[1]}%`,
-          expected: 'at most 100%',
-          fix: tagsCase
-            ? 'Pass fewer or shorter session tags (keys and values count after compression).'
-            : 'Shorten the session policy or pass fewer session tags.',
-        },
-        error,
-      );
+      // The web-identity step carries the token's tags; a session policy travels with the last step only.
+      const lastStep = error.step === context.connection.chain.length;
+      const sizes = packedSizeFacts(Number(match[1]), error.step === 0 ? context.claims : {}, lastStep ? context.connection.sessionPolicy : undefined);
+      const tagsCase = sizes.sessionTags.count > 0 || /session tags/.test(error.message);
+      const over = sizes.percent - 100;
+      const cut = Math.ceil(100 - 10_000 / sizes.percent);
+      if (sizes.sessionTags.count === 0 && sizes.sessionPolicyCharacters === 0) {
+        // Nothing of it is in what the doctor sees (tags added on the way, a hop's inherited tags): STS's figure only.
+        return single(
+          {
+            code: 'packed_policy_too_large',
+            cause: `The ${tagsCase ? 'session tags' : 'session policy and tags'} packed into the session use ${sizes.percent}% of the space STS allows.`,
+            setting: tagsCase ? tokenConfigSetting(context, 'sessionTags') : connectionSetting(context, 'sessionPolicy'),
+            actual: `${sizes.percent}%`,
+            expected: 'at most 100%',
+            fix: `Cut at least ${cut}% of the ${tagsCase ? 'session tags (keys and values count after compression)' : 'session policy and tags'}.`,
+          },
+          error,
+        );
+      }
+      return {
+        ...single(
+          {
+            code: 'packed_policy_too_large',
+            cause:
+              `STS packs the ${tagsCase ? 'session tags' : 'session policy'} of ${error.operation} into a compressed form and it used ${sizes.percent}% of the space allowed ` +
+              `(${over}% too much): ${describePackedSize(sizes)}.`,
+            setting: tagsCase ? tokenConfigSetting(context, 'sessionTags') : connectionSetting(context, 'sessionPolicy'),
+            actual: `${sizes.percent}%: ${describePackedSize(sizes)}`,
+            expected: `at most 100%: about ${sizes.targetCharacters} characters of ${tagsCase ? 'tag keys and values' : 'session policy'} or fewer, at the same compressibility`,
+            fix: tagsCase
+              ? `Cut at least ${cut}% of the session tags' characters (${sizes.sessionTags.keyCharacters + sizes.sessionTags.valueCharacters} → ≤ ${sizes.targetCharacters}): drop tags no policy reads, shorten the largest` +
+                `${sizes.sessionTags.largest[0] ? ` (${sizes.sessionTags.largest[0].key})` : ''}, or carry long values as claims instead; ` +
+                'repetitive values compress better than random ones.'
+              : `Shorten the session policy by at least ${cut}% (${sizes.sessionPolicyCharacters} → ≤ ${sizes.targetCharacters} characters, minified), or pass fewer session tags.`,
+          },
+          error,
+        ),
+        packedSize: sizes,
+      };
     },
   },
   {

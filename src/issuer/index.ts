@@ -31,3 +31,5 @@ export { rewrapMasterKey, type RewrapProgress } from './master_key_rewrap.js';
 export { issuerPathOf, writePublishedFiles, type PublishedFile } from './issuer_publication.js';
 export { parseS3Url, objectKeyOf, uploadPublishedFiles, type S3Target, type S3PublishOptions } from './s3_publication.js';
 export { publishedJwksCheck } from './published_jwks_check.js';
+export { mintKeyProbeToken, type KeyProbeToken } from './key_probe_token.js';
+export type { KeyPromotion, KeyPromotionCheck } from './key_promotion.js';

@@ -6,6 +6,7 @@ import type { IssuerDocuments } from './issuer_documents.js';
 import { registerIssuerMetrics } from './issuer_metrics.js';
 import { parseIssuerTemplate, type IssuerUrls } from './issuer_url.js';
 import { KeyRing, type KeyCustodyKind, type SigningKeyView } from './key_ring.js';
+import type { KeyPromotionCheck } from './key_promotion.js';
 import type { KmsKeyCustody } from './kms_key_custody.js';
 import { publishedFiles, type PublishedFile } from './issuer_publication.js';
 import type { RotationPolicy } from './key_rotation.js';
@@ -87,9 +88,14 @@ export interface IssuerOptions {
   kms?: KmsKeyCustody;
   /** Static publication: rotations check the published copy first (see published_jwks_check). */
   publishedCheck?: (issuer: string, kids: readonly string[]) => Promise<void>;
+  /** The rotation canary (built by the doctor, joined in runtime): AWS must accept the next key before it signs. */
+  promotionCheck?: KeyPromotionCheck;
 }
 
 const TENANT_NAME_MAX = 200;
+
+/** The audit actor of scheduled key maintenance. */
+const KEY_SCHEDULER_ACTOR = 'system:key-scheduler';
 
 /**
  * The multi-tenant OIDC issuer: tenants and their keys, token configs, workloads, tokens, discovery and
@@ -251,8 +257,11 @@ export class Issuer {
 
   async rotateKeys(tenantId: string, actor: string, requestId?: string): Promise<SigningKeyView[]> {
     const tenant = await this.requireTenant(tenantId);
-    await this.keyRing.rotate(tenantId, tenant.signingAlgorithm as SigningAlgorithm, (tx, actions) =>
-      this.recordKeyChange(tx, tenantId, actor, 'signing_key.rotated', actions, requestId),
+    await this.keyRing.rotate(
+      tenantId,
+      tenant.signingAlgorithm as SigningAlgorithm,
+      (tx, actions, checks) => this.recordKeyChange(tx, tenantId, actor, 'signing_key.rotated', actions, requestId, checks),
+      { trigger: 'rotate', actor, ...(requestId ? { requestId } : {}) },
     );
     return this.listKeys(tenantId);
   }
@@ -289,8 +298,11 @@ export class Issuer {
       const tenant = await this.findTenant(tenantId);
       if (!tenant) continue;
       try {
-        await this.keyRing.maintain(tenantId, tenant.signingAlgorithm as SigningAlgorithm, (tx, actions) =>
-          this.recordKeyChange(tx, tenantId, 'system:key-scheduler', 'signing_key.maintained', actions),
+        await this.keyRing.maintain(
+          tenantId,
+          tenant.signingAlgorithm as SigningAlgorithm,
+          (tx, actions, checks) => this.recordKeyChange(tx, tenantId, KEY_SCHEDULER_ACTOR, 'signing_key.maintained', actions, undefined, checks),
+          { trigger: 'schedule', actor: KEY_SCHEDULER_ACTOR },
         );
       } catch (error) {
         (this.options.onBackgroundError ?? (() => undefined))(error, `key maintenance of ${tenantId}`);
@@ -344,6 +356,7 @@ export class Issuer {
     action: AuditAction,
     actions: Array<Record<string, string>>,
     requestId?: string,
+    checks?: Record<string, unknown>,
   ): Promise<void> {
     await tx.audit.record({
       tenantId,
@@ -351,7 +364,7 @@ export class Issuer {
       action,
       target: tenantId,
       ...(requestId ? { requestId } : {}),
-      details: { actions },
+      details: { actions, ...checks },
     });
   }
 

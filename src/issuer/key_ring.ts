@@ -1,7 +1,8 @@
-import { ConflictError, UnavailableError } from '../core/index.js';
+import { ConflictError, NotFoundError, UnavailableError } from '../core/index.js';
 import type { Repositories, SigningKeyRecord, Store } from '../store/index.js';
 import { buildIssuerDocuments, type IssuerDocuments } from './issuer_documents.js';
 import type { IssuerUrls } from './issuer_url.js';
+import type { KeyPromotion, KeyPromotionCheck } from './key_promotion.js';
 import {
   activeKey,
   keyState,
@@ -63,8 +64,14 @@ interface KmsFollowUp {
   scheduleDeletion: boolean;
 }
 
-/** Key actions as audit details: created keys are named by kid (public), never by key material. */
-export type KeyChangeRecorder = (tx: Repositories, actions: Array<Record<string, string>>) => Promise<void>;
+/**
+ * Key actions as audit details: created keys are named by kid (public), never by key material. `checks` is what
+ * the promotion check found (the rotation canary's verdicts), when one ran.
+ */
+export type KeyChangeRecorder = (tx: Repositories, actions: Array<Record<string, string>>, checks?: Record<string, unknown>) => Promise<void>;
+
+/** Who asks for a change that may promote a key: the checks before a promotion run only for these. */
+export type PromotionRequest = Pick<KeyPromotion, 'trigger' | 'actor' | 'requestId'>;
 
 function describeActions(actions: readonly KeyAction[], createdKids: readonly string[]): Array<Record<string, string>> {
   let created = 0;
@@ -95,6 +102,11 @@ export interface KeyRingOptions {
    * already lists every kid in `kids`. Called before a rotation promotes a pre-published key.
    */
   publishedCheck?: (issuer: string, kids: readonly string[]) => Promise<void>;
+  /**
+   * Runs after the published check, before a rotation or the schedule promotes a next key (the rotation canary:
+   * AWS must accept a token the next key signs). Throwing keeps the current key signing.
+   */
+  promotionCheck?: KeyPromotionCheck;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -273,14 +285,26 @@ export class KeyRing {
     algorithm: SigningAlgorithm,
     plan: (keys: readonly KeyTimeline[], now: number) => KeyAction[],
     audit: KeyChangeRecorder,
-    checkPublication = false,
+    promotion?: PromotionRequest,
   ): Promise<KeyAction[]> {
     const { store, now } = this.options;
-    const preview = plan(await store.signingKeys.listForTenant(tenantId), now());
+    const before = await store.signingKeys.listForTenant(tenantId);
+    const preview = plan(before, now());
     if (preview.length === 0) return preview;
     const promoted = preview.flatMap((a) => (a.type === 'activate' ? [a.kid] : []));
-    if (checkPublication && promoted.length > 0 && this.options.publishedCheck) {
-      await this.options.publishedCheck(this.options.issuerUrls().issuerFor(tenantId), promoted);
+    let checks: Record<string, unknown> | undefined;
+    if (promotion !== undefined && promoted.length > 0) {
+      const issuer = this.options.issuerUrls().issuerFor(tenantId);
+      if (this.options.publishedCheck) await this.options.publishedCheck(issuer, promoted);
+      if (this.options.promotionCheck) {
+        checks = await this.options.promotionCheck({
+          tenantId,
+          issuer,
+          nextKid: promoted[0] as string,
+          activeKid: activeKey(before)?.kid,
+          ...promotion,
+        });
+      }
     }
     const pairs = await this.generate(tenantId, algorithm, preview.filter((a) => a.type === 'create').length);
     let followUps: KmsFollowUp[] = [];
@@ -298,7 +322,7 @@ export class KeyRing {
         const applied = await this.apply(tx, tenantId, keys, actions, pairs);
         followUps = applied.followUps;
         used = applied.created.length;
-        if (actions.length > 0) await audit(tx, describeActions(actions, applied.created));
+        if (actions.length > 0) await audit(tx, describeActions(actions, applied.created), checks);
         return actions;
       });
     } catch (error) {
@@ -311,8 +335,8 @@ export class KeyRing {
     return actions;
   }
 
-  rotate(tenantId: string, algorithm: SigningAlgorithm, audit: KeyChangeRecorder): Promise<KeyAction[]> {
-    return this.change(tenantId, algorithm, (keys, now) => planManualRotation(keys, now, this.options.policy), audit, true);
+  rotate(tenantId: string, algorithm: SigningAlgorithm, audit: KeyChangeRecorder, promotion: PromotionRequest): Promise<KeyAction[]> {
+    return this.change(tenantId, algorithm, (keys, now) => planManualRotation(keys, now, this.options.policy), audit, promotion);
   }
 
   revoke(
@@ -324,8 +348,20 @@ export class KeyRing {
     return this.change(tenantId, algorithm, (keys) => planRevoke(keys, kid), audit);
   }
 
-  maintain(tenantId: string, algorithm: SigningAlgorithm, audit: KeyChangeRecorder): Promise<KeyAction[]> {
-    return this.change(tenantId, algorithm, (keys, now) => planScheduledMaintenance(keys, now, this.options.policy), audit, true);
+  maintain(tenantId: string, algorithm: SigningAlgorithm, audit: KeyChangeRecorder, promotion: PromotionRequest): Promise<KeyAction[]> {
+    return this.change(tenantId, algorithm, (keys, now) => planScheduledMaintenance(keys, now, this.options.policy), audit, promotion);
+  }
+
+  /**
+   * A signer for one of the tenant's published keys, whatever its state: the rotation canary signs with the next
+   * key before it may sign anything else. Local keys sign inline (not on the signing thread: a probe is rare).
+   */
+  async signerForKey(tenantId: string, kid: string): Promise<TokenSigner> {
+    const record = (await this.options.store.signingKeys.listForTenant(tenantId)).find((k) => k.kid === kid && keyState(k) !== 'revoked');
+    if (record === undefined) throw new NotFoundError('signing_key_not_found', `Tenant ${tenantId} has no published signing key ${kid}.`, { kid });
+    if (record.kmsKeyArn !== null) return this.kms().signer(tenantId, record);
+    const privateKey = openPrivateKey(this.options.masterKey, record.sealedPrivateKey, { tenantId, kid });
+    return createTokenSigner(kid, record.algorithm as SigningAlgorithm, privateKey);
   }
 
   /** The signer of a tenant, or 503 when it has none (all keys revoked and none created yet). */

@@ -3,8 +3,8 @@ import { createBrokerServices, type BrokerServicesOptions } from '../broker/inde
 import type { Config } from '../config/index.js';
 import { createConnectionService, type VerificationFailure, type VerifyRetryOptions } from '../connections/index.js';
 import { createDbAuthService } from '../db_auth/index.js';
-import { createConnectionDriftWatch, createDoctorService, diagnoseVerificationFailure, type DriftWatch } from '../doctor/index.js';
-import { DEFAULT_ROTATION_POLICY, Issuer, KmsKeyCustody, publishedJwksCheck, type KmsKeyCustodyOptions } from '../issuer/index.js';
+import { createConnectionDriftWatch, createDoctorService, createRotationCanary, diagnoseVerificationFailure, type DriftWatch } from '../doctor/index.js';
+import { DEFAULT_ROTATION_POLICY, Issuer, KmsKeyCustody, publishedJwksCheck, type KeyPromotionCheck, type KmsKeyCustodyOptions } from '../issuer/index.js';
 import type { Logger, Metrics, ServerDeps } from '../server/index.js';
 import type { ChangeFeed, Store, WorkloadRecord } from '../store/index.js';
 
@@ -44,10 +44,13 @@ export function wireServices(options: WiringOptions): WiredServices {
   const { config, store, logger, metrics, now } = options;
   // Always there (it calls AWS only when used): a tenant may keep KMS keys after custody went back to local.
   const kms = new KmsKeyCustody({ ...(config.kmsRegion ? { region: config.kmsRegion } : {}), ...options.kms });
+  // The rotation canary exchanges through the broker's chain runner, which needs the issuer first: joined below.
+  const late: { rotationCanary?: KeyPromotionCheck } = {};
   const issuer = new Issuer({
     custody: config.keyCustody,
     kms,
     ...(config.issuerPublished ? { publishedCheck: publishedJwksCheck() } : {}),
+    promotionCheck: (promotion) => (late.rotationCanary === undefined ? Promise.resolve(undefined) : late.rotationCanary(promotion)),
     store,
     masterKey: options.masterKey,
     issuerTemplate: () => config.issuerTemplate,
@@ -70,6 +73,7 @@ export function wireServices(options: WiringOptions): WiredServices {
     registry: metrics.registry,
     onBackgroundError: (error, what) => logger.error({ err: error }, `broker: ${what} failed`),
   });
+  late.rotationCanary = createRotationCanary({ store, issuer, runChain: broker.runChain, now, mode: config.rotationCanary });
   const connections = createConnectionService({
     store,
     tokenSource: broker.tokenSource,

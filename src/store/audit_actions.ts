@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'signing_key.rotated',
   'signing_key.revoked',
   'signing_key.maintained',
+  'signing_key.promotion_refused',
   'api_key.created',
   'api_key.revoked',
   'connection.created',

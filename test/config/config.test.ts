@@ -52,4 +52,11 @@ describe('configuration', () => {
     expect(config.masterKey?.equals(Buffer.alloc(32, 1))).toBe(true);
     expect(config.features.awsDatabaseIamAuth).toBe(true);
   });
+
+  it('reads ROLEBRIDGE_ROTATION_CANARY: all (default), off, or a connection name; anything else names the variable', () => {
+    expect(loadConfig({}).rotationCanary).toBe('all');
+    expect(loadConfig({ ROLEBRIDGE_ROTATION_CANARY: 'off' }).rotationCanary).toBe('off');
+    expect(loadConfig({ ROLEBRIDGE_ROTATION_CANARY: 'rotation-canary' }).rotationCanary).toEqual({ connection: 'rotation-canary' });
+    expect(() => loadConfig({ ROLEBRIDGE_ROTATION_CANARY: 'Not A Name' })).toThrow(/ROLEBRIDGE_ROTATION_CANARY/);
+  });
 });

@@ -5,7 +5,7 @@ import { stsCallErrorFrom, TRANSIENT_STS_CODES } from '../../src/aws/index.js';
 
 /**
  * AWS's verbatim texts (AWS-REFERENCE §1.6, §4, §6) for the answers the emulator cannot be made to give
- * (IDPRejectedClaim comes from OAuth2 providers, PackedPolicyTooLarge from tag sizes it does not model),
+ * (IDPRejectedClaim comes from OAuth2 providers; PackedPolicyTooLarge with real sizes is in e2e/packed_policy_too_large),
  * and the variants of texts it gives in one form only. Everything the emulator can give is covered
  * end to end in test_connection_catalog.test.ts.
  */

@@ -75,6 +75,16 @@ describe('token contents', () => {
     expect(Date.parse(expiresAt)).toBe((claims.exp as number) * 1000);
   });
 
+  it('`region` is there exactly when the workload has one: absent (never null or empty) for a workload without a region', async () => {
+    const { issuer, workloadOf } = await setup('inline');
+    await issuer.createTokenConfig('acme', { name: 'default', subjectTemplate: 'deployment:{deployment}:component:{component}' }, 'admin:test');
+    const without = await verified(issuer, (await issuer.issueToken((await workloadOf('prod', 'api')).record, {})).token);
+    expect(Object.keys(without)).not.toContain('region');
+    expect(without).toMatchObject({ tenant_id: 'acme', deployment: 'prod', component: 'api', workload_id: expect.any(String) });
+    const withRegion = await verified(issuer, (await issuer.issueToken((await workloadOf('prod', 'etl', 'eu-west-1')).record, {})).token);
+    expect(withRegion.region).toBe('eu-west-1');
+  });
+
   it('a probe token carries the claim set of a real token, with the neighbour\'s values', async () => {
     const { issuer, workloadOf } = await setup('inline');
     await issuer.createTokenConfig(

@@ -16,8 +16,10 @@ interface OpenApiDocument {
   paths: Record<string, Record<string, OperationObject>>;
 }
 
-/** The routes anyone may call without credentials: issuer documents, health and the sign-in steps. */
+/** The routes anyone may call without credentials: issuer documents, health, the sign-in steps and the set-up CLI download. */
 const PUBLIC_OPERATIONS = [
+  'GET /setup/latest',
+  'GET /setup/{file}',
   'GET /healthz',
   'GET /readyz',
   'GET /auth/config',

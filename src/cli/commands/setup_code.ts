@@ -6,8 +6,9 @@ import { style } from '../terminal_style.js';
 
 /**
  * `rolebridge setup-code create`: for operators. Issues a single-use, short-lived set-up code for one tenant
- * and token config (`POST /api/v1/tenants/{t}/setup-codes`) and prints the `rolebridge setup aws` command to
- * hand the customer, so no admin token ever leaves the platform.
+ * and token config (`POST /api/v1/tenants/{t}/setup-codes`) and prints the lines to hand the customer: download
+ * the set-up CLI this server serves, check its SHA-256, run `setup aws` with the code (and, when a scope is
+ * pinned, the AWS CLI equivalent), so no admin token ever leaves the platform.
  */
 interface CreateFlags {
   tenant: string;
@@ -29,6 +30,9 @@ interface IssuedSetupCode {
   scope: string | null;
   connection: string | null;
   command: string;
+  setupCli: { version: string; file: string; url: string; sha256: string } | null;
+  run: string[];
+  awsCliScript: string | null;
 }
 
 function ttlSeconds(text: string | undefined): number | undefined {
@@ -60,11 +64,22 @@ async function createSetupCode(flags: CreateFlags): Promise<void> {
   printLine(`Set-up code ${issued.id} for tenant ${issued.tenant}, token config ${issued.tokenConfig}; single use, valid until ${issued.expiresAt}.`);
   if (issued.scope !== null) printLine(`Pinned scope: ${issued.scope}`);
   if (issued.connection !== null) printLine(`Pinned connection: ${issued.connection}`);
-  printLine('Give your customer this command (it holds the code; it is shown only now):');
+  printLine('Give your customer these lines (they hold the code, shown only now; Node.js >= 20.19, no npm package needed):');
   printLine();
-  printLine(`  ${style.bold(issued.command)}`);
+  for (const line of issued.run) printLine(`  ${style.bold(line)}`);
   printLine();
+  if (issued.setupCli !== null) {
+    printLine(style.dim(`${issued.setupCli.file} is the set-up CLI this server serves, SHA-256 ${issued.setupCli.sha256}; the second line refuses any other file (macOS: shasum -a 256 -c -).`));
+  }
   printLine(style.dim('They add --role-name and, unless pinned, a scope (--workload | --deployment [--component] | --tenant-wide); it runs with their own AWS credentials.'));
+  if (issued.awsCliScript !== null) {
+    printLine();
+    printLine('Without Node.js, these AWS CLI commands (safe to run twice) set the role up; they send you the role ARN it prints, and you add the connection:');
+    printLine();
+    printLine(issued.awsCliScript.trimEnd());
+  } else {
+    printLine(style.dim('Without Node.js: pin a scope (--scope) and this prints the equivalent AWS CLI commands.'));
+  }
 }
 
 export function registerSetupCodeCommand(program: Command): void {
@@ -82,6 +97,6 @@ export function registerSetupCodeCommand(program: Command): void {
     .option('--connection <name>', 'pin the connection name set-up creates')
     .option('--server <url>', 'rolebridge server URL (ROLEBRIDGE_SERVER, default http://127.0.0.1:8080)')
     .option('--admin-token-file <path>', 'file holding the admin token (else ROLEBRIDGE_ADMIN_TOKEN)')
-    .option('--json', 'print {id, code, expiresAt, tenant, tokenConfig, scope, connection, command}')
+    .option('--json', 'print {id, code, expiresAt, tenant, tokenConfig, scope, connection, command, setupCli, run, awsCliScript}')
     .action(async (flags: CreateFlags) => createSetupCode(flags));
 }

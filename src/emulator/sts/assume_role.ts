@@ -5,7 +5,7 @@ import { ConstraintChecker, PATTERNS } from '../constraints.js';
 import type { ActionHandler } from '../emulator_service.js';
 import { trustDecision } from '../policy_decisions.js';
 import { assumedRoleUserXml, credentialsXml, issueSession } from './issue_session.js';
-import { packedPolicySize } from './packed_policy_size.js';
+import { checkPackedPolicySize } from './packed_policy_size.js';
 import { isWellFormedArn, roleFromArn } from './role_from_arn.js';
 import { checkSessionTags } from './session_tag_rules.js';
 import { checkDuration, checkSessionPolicy, readSessionParameters } from './session_parameters.js';
@@ -75,6 +75,8 @@ export const assumeRole: ActionHandler = (context) => {
     throw plainValidationError('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
   }
   checkDuration(durationSeconds, role.maxSessionDuration);
+  const policyArns = context.params.structures('PolicyArns', ['arn']).map((entry) => entry.arn ?? '');
+  const packedSize = checkPackedPolicySize(parameters.policy, policyArns, tags);
 
   const session = issueSession(context.state, {
     role,
@@ -95,11 +97,10 @@ export const assumeRole: ActionHandler = (context) => {
     credentials: { accessKeyId: session.accessKeyId, expiration: session.expiration },
     assumedRoleUser: assumedRoleUserXml(session),
   };
-  const policyArns = context.params.structures('PolicyArns', ['arn']).map((entry) => entry.arn ?? '');
   return {
     Credentials: credentialsXml(session),
     AssumedRoleUser: assumedRoleUserXml(session),
-    PackedPolicySize: packedPolicySize(parameters.policy, policyArns, tags),
+    PackedPolicySize: packedSize,
     SourceIdentity: session.sourceIdentity,
   };
 };

@@ -5,6 +5,7 @@ import type { ActionHandler } from '../emulator_service.js';
 import { trustDecision } from '../policy_decisions.js';
 import { verifyWebIdentityToken } from '../web_identity/verify_web_identity_token.js';
 import { assumedRoleUserXml, credentialsXml, issueSession } from './issue_session.js';
+import { checkPackedPolicySize } from './packed_policy_size.js';
 import { roleFromArn } from './role_from_arn.js';
 import { checkDuration, checkSessionPolicy, readSessionParameters } from './session_parameters.js';
 
@@ -67,6 +68,9 @@ export const assumeRoleWithWebIdentity: ActionHandler = async (context) => {
   checkDuration(durationSeconds, role.maxSessionDuration);
 
   const tags = sessionTagsFromClaims(identity.claims);
+  const sessionTags = Object.entries(tags?.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  const policyArns = context.params.structures('PolicyArns', ['arn']).map((entry) => entry.arn ?? '');
+  checkPackedPolicySize(parameters.policy, policyArns, sessionTags);
   const sourceIdentity = identity.claims['https://aws.amazon.com/source_identity'];
   const session = issueSession(context.state, {
     role,
@@ -76,7 +80,7 @@ export const assumeRoleWithWebIdentity: ActionHandler = async (context) => {
     now: context.now,
     chained: false,
     region: context.region,
-    sessionTags: Object.entries(tags?.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+    sessionTags,
     transitiveTagKeys: [...(tags?.transitiveTagKeys ?? [])],
     ...(typeof sourceIdentity === 'string' ? { sourceIdentity } : {}),
     ...(parameters.policy === undefined ? {} : { sessionPolicy: parameters.policy }),

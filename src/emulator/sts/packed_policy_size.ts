@@ -1,4 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
+import { AwsError } from '../aws_error.js';
 import type { Tag } from '../emulator_state.js';
 
 /**
@@ -23,4 +24,23 @@ export function packedPolicySize(policy: string | undefined, policyArns: readonl
   const packed = [minified, ...policyArns, ...tags.map((tag) => `${tag.Key}=${tag.Value}`)].join('\n');
   const bytes = deflateRawSync(Buffer.from(packed, 'utf8')).length;
   return Math.max(1, Math.ceil((bytes * 100) / PACKED_ALLOWANCE_BYTES));
+}
+
+/**
+ * STS refuses a session whose packed policy and tags exceed the allowance (over 100 %): 400 `PackedPolicyTooLarge`.
+ * AWS's texts: "Packed size of session tags consumes N% of allotted space." (recorded in public reports, AWS-REFERENCE
+ * §1.6); "Packed policy consumes N% of allotted space." when no tags were passed (probable). The emulator checks
+ * it last, once the trust policy and the duration passed, on AssumeRole (the request's tags) and
+ * AssumeRoleWithWebIdentity (the token's `https://aws.amazon.com/tags`), and answers the percentage it reports.
+ */
+export function checkPackedPolicySize(policy: string | undefined, policyArns: readonly string[], tags: readonly Tag[]): number | undefined {
+  const size = packedPolicySize(policy, policyArns, tags);
+  if (size !== undefined && size > 100) {
+    throw new AwsError(
+      'PackedPolicyTooLarge',
+      400,
+      tags.length > 0 ? `Packed size of session tags consumes ${size}% of allotted space.` : `Packed policy consumes ${size}% of allotted space.`,
+    );
+  }
+  return size;
 }

@@ -40,6 +40,27 @@ const diagnosisSchema = {
     },
     transient: { type: 'boolean', description: 'Retrying later may succeed (throttling, outages)' },
     sts: { type: 'object', additionalProperties: true, description: "STS's answer, verbatim: operation, step, roleArn, code, message" },
+    packedSize: {
+      type: 'object',
+      description:
+        'packed_policy_too_large: what went into the packed session — STS\'s percent, the session tags (count, characters of keys and values, transitive keys, the largest three) ' +
+        'and the session policy (characters, minified) — and targetCharacters, the size to stay under at the same compressibility',
+      properties: {
+        percent: { type: 'integer' },
+        sessionTags: {
+          type: 'object',
+          properties: {
+            count: { type: 'integer' },
+            keyCharacters: { type: 'integer' },
+            valueCharacters: { type: 'integer' },
+            transitiveKeys: { type: 'integer' },
+            largest: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, characters: { type: 'integer' } } } },
+          },
+        },
+        sessionPolicyCharacters: { type: 'integer' },
+        targetCharacters: { type: 'integer' },
+      },
+    },
   },
 } as const;
 

@@ -12,6 +12,7 @@ import { registerIssuerPublicRoutes } from './issuer_public.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerMeRoutes } from './me.js';
 import { registerPolicyRoutes } from './policy.js';
+import { registerSetupCliRoutes } from './setup_cli.js';
 import { registerSetupCodeRoutes } from './setup_codes.js';
 import { registerTenantRoutes } from './tenants.js';
 import { registerTokenRoutes } from './token.js';
@@ -41,4 +42,5 @@ export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext)
   registerDbAuthCheckRoutes,
   registerPolicyRoutes,
   registerSetupCodeRoutes,
+  registerSetupCliRoutes,
 ];

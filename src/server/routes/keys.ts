@@ -31,7 +31,9 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: RouteContext): void
       schema: {
         tags: ['tenants'],
         operationId: 'rotateSigningKey',
-        summary: 'Promote the pre-published next key now (409 rotation_not_ready while it is younger than one JWKS cache lifetime)',
+        summary:
+          'Promote the pre-published next key now (409 rotation_not_ready while it is younger than one JWKS cache lifetime; ' +
+          '409 next_key_not_published while a static publication lacks it; 409 next_key_not_accepted while a connection that accepts the current key refuses a token the next key signs)',
         security,
         params: tenantParams,
         response: { 200: keysResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema },

@@ -2,12 +2,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf, bearerToken } from '../../access/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import { exchangeSetupCode, issueSetupCode, SETUP_CODE_TTL, SETUP_SESSION_TTL_SECONDS, type IssuedSetupCode, type SetupCodeRequest } from '../../access/index.js';
+import { downloadVerifyRunLines, setupCliDownload, setupCliUrl } from '../setup_cli_download.js';
 import { tenantParams } from './issuer_schemas.js';
+import { trustPolicyDocument } from './trust_policy.js';
 import type { RouteContext } from './route_context.js';
 
 const issuedSchema = {
   type: 'object',
-  required: ['id', 'code', 'expiresAt', 'tenant', 'tokenConfig', 'command'],
+  required: ['id', 'code', 'expiresAt', 'tenant', 'tokenConfig', 'command', 'setupCli', 'run', 'awsCliScript'],
   properties: {
     id: { type: 'string', description: 'The code\'s id (audit actor `setup:<id>`); not a secret' },
     code: { type: 'string', description: '`rbs_…`, 256 random bits: shown once, stored only as its SHA-256' },
@@ -17,6 +19,25 @@ const issuedSchema = {
     scope: { type: ['string', 'null'] },
     connection: { type: ['string', 'null'] },
     command: { type: 'string', description: 'A ready-to-paste `rolebridge setup aws …` line for the customer' },
+    setupCli: {
+      type: ['object', 'null'],
+      description: 'The set-up CLI this server serves as one file (`GET /setup/latest`); null when it was not built',
+      required: ['version', 'file', 'url', 'sha256'],
+      properties: { version: { type: 'string' }, file: { type: 'string' }, url: { type: 'string' }, sha256: { type: 'string' } },
+    },
+    run: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'The lines the customer pastes: download the set-up CLI (`curl`), check its SHA-256 (`sha256sum -c`), run it with `node` ' +
+        '(the `command`, without `rolebridge`); only the `command` when the set-up CLI was not built',
+    },
+    awsCliScript: {
+      type: ['string', 'null'],
+      description:
+        'Without Node.js: AWS CLI commands (idempotent) that create the OIDC provider and a role `rolebridge-<tenant>` (or the pinned connection\'s name) ' +
+        'trusting the pinned scope; the customer sends back the role ARN for a connection. Null when the code pins no scope',
+    },
   },
 } as const;
 
@@ -32,6 +53,11 @@ const sessionSchema = {
     connection: { type: ['string', 'null'] },
   },
 } as const;
+
+/** The role the AWS CLI path creates: the pinned connection's name, else `rolebridge-<tenant>`. */
+function awsCliRoleName(issued: IssuedSetupCode): string {
+  return issued.connection ?? `rolebridge-${issued.tenant}`;
+}
 
 /** The server URL as the admin reached it, for the printed command (behind a proxy: its Host and protocol). */
 function serverUrlOf(request: FastifyRequest): string {
@@ -71,7 +97,9 @@ export function registerSetupCodeRoutes(app: FastifyInstance, ctx: RouteContext)
         operationId: 'createSetupCode',
         summary: 'Issue a single-use, short-lived set-up code for one token config, to hand to a customer instead of an admin token',
         description:
-          'The customer runs the returned `command` (`rolebridge setup aws --setup-code …`). The CLI exchanges the code once at ' +
+          'The customer pastes the returned `run` lines: they download the set-up CLI this server serves (`GET /setup/latest`; one file for a bare `node`, ' +
+          'no npm package), check its SHA-256 and run `command` (`rolebridge setup aws --setup-code …`) with it; without Node.js, `awsCliScript` (when a scope is pinned). ' +
+          'The CLI exchanges the code once at ' +
           '`POST /api/v1/setup-sessions` for a session of at most one hour that reaches only what set-up needs for this tenant and token config: ' +
           'reading the tenant, the token config, workloads, connections and the trust policy, creating a connection with this token config and testing it. ' +
           'Optional pins: `scope` (the trust policy and scope set-up may use) and `connection` (the only connection name it may create). ' +
@@ -98,7 +126,23 @@ export function registerSetupCodeRoutes(app: FastifyInstance, ctx: RouteContext)
     },
     async (request, reply) => {
       const issued = await issueSetupCode(ctx, request.params.tenant, request.body, { actor: actorOf(request), requestId: request.id });
-      return reply.status(201).header('cache-control', 'no-store').send({ ...issued, command: setupCommandFor(serverUrlOf(request), issued) });
+      const serverUrl = serverUrlOf(request);
+      const command = setupCommandFor(serverUrl, issued);
+      const download = setupCliDownload();
+      const awsCliScript =
+        issued.scope === null
+          ? null
+          : (await trustPolicyDocument(ctx, issued.tenant, { tokenConfig: issued.tokenConfig, scope: issued.scope, format: 'cli', roleName: awsCliRoleName(issued) })).document;
+      return reply
+        .status(201)
+        .header('cache-control', 'no-store')
+        .send({
+          ...issued,
+          command,
+          setupCli: download === undefined ? null : { version: download.version, file: download.file, url: setupCliUrl(serverUrl, download), sha256: download.sha256 },
+          run: download === undefined ? [command] : downloadVerifyRunLines(serverUrl, download, command.slice('rolebridge '.length)),
+          awsCliScript,
+        });
     },
   );
 

@@ -13,12 +13,48 @@ import type { RouteContext } from './route_context.js';
  */
 const ACCOUNT_PLACEHOLDER = '111111111111';
 
-interface TrustPolicyQuery {
+export interface TrustPolicyQuery {
   tokenConfig: string;
   scope: string;
   format?: RenderFormat;
   accountId?: string;
   roleName?: string;
+}
+
+/** The trust policy a customer's role needs for one scope of `tenant`, as JSON and rendered in `query.format`. */
+export async function trustPolicyDocument(
+  ctx: RouteContext,
+  tenant: string,
+  query: TrustPolicyQuery,
+): Promise<{ tokenConfig: string; scope: string; format: RenderFormat; policy: PolicyJson; document: string }> {
+  const scope = parseSetupScope(query.scope);
+  const view = await ctx.issuer.getTenant(tenant);
+  const tokenConfig = (await ctx.issuer.listTokenConfigs(tenant)).find((config) => config.name === query.tokenConfig);
+  if (tokenConfig === undefined) {
+    throw new NotFoundError('token_config_not_found', `Tenant ${tenant} has no token config ${query.tokenConfig}.`, { tokenConfig: query.tokenConfig });
+  }
+  let workload: { id: string; deployment: string; component: string; region: string | null } | undefined;
+  if (scope.kind === 'workload') {
+    workload = (await ctx.issuer.listWorkloads(tenant)).find((candidate) => candidate.id === scope.workload);
+    if (workload === undefined) throw new NotFoundError('workload_not_found', `Tenant ${tenant} has no workload ${scope.workload}.`, { workload: scope.workload });
+  }
+  const statement = trustStatementForScope({
+    accountId: query.accountId ?? ACCOUNT_PLACEHOLDER,
+    tenant,
+    issuerUrl: view.issuer,
+    tokenConfig,
+    scope,
+    ...(workload === undefined ? {} : { workload }),
+  });
+  const policy: PolicyJson = { Version: '2012-10-17', Statement: [statement] };
+  const format = query.format ?? 'json';
+  const document = renderPolicy(format, {
+    issuer: view.issuer,
+    audiences: [tokenConfig.audience],
+    roleName: query.roleName ?? `rolebridge-${tenant}`,
+    trustPolicy: policy,
+  });
+  return { tokenConfig: tokenConfig.name, scope: query.scope, format, policy, document };
 }
 
 /** `GET /api/v1/tenants/{tenant}/trust-policy`: the trust policy a customer's role needs for one scope. */
@@ -71,37 +107,6 @@ export function registerTrustPolicyRoutes(app: FastifyInstance, ctx: RouteContex
         },
       },
     },
-    async (request) => {
-      const { tenant } = request.params;
-      const query = request.query;
-      const scope = parseSetupScope(query.scope);
-      const view = await ctx.issuer.getTenant(tenant);
-      const tokenConfig = (await ctx.issuer.listTokenConfigs(tenant)).find((config) => config.name === query.tokenConfig);
-      if (tokenConfig === undefined) {
-        throw new NotFoundError('token_config_not_found', `Tenant ${tenant} has no token config ${query.tokenConfig}.`, { tokenConfig: query.tokenConfig });
-      }
-      let workload: { id: string; deployment: string; component: string; region: string | null } | undefined;
-      if (scope.kind === 'workload') {
-        workload = (await ctx.issuer.listWorkloads(tenant)).find((candidate) => candidate.id === scope.workload);
-        if (workload === undefined) throw new NotFoundError('workload_not_found', `Tenant ${tenant} has no workload ${scope.workload}.`, { workload: scope.workload });
-      }
-      const statement = trustStatementForScope({
-        accountId: query.accountId ?? ACCOUNT_PLACEHOLDER,
-        tenant,
-        issuerUrl: view.issuer,
-        tokenConfig,
-        scope,
-        ...(workload === undefined ? {} : { workload }),
-      });
-      const policy: PolicyJson = { Version: '2012-10-17', Statement: [statement] };
-      const format = query.format ?? 'json';
-      const document = renderPolicy(format, {
-        issuer: view.issuer,
-        audiences: [tokenConfig.audience],
-        roleName: query.roleName ?? `rolebridge-${tenant}`,
-        trustPolicy: policy,
-      });
-      return { tokenConfig: tokenConfig.name, scope: query.scope, format, policy, document };
-    },
+    async (request) => trustPolicyDocument(ctx, request.params.tenant, request.query),
   );
 }

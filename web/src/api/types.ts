@@ -165,6 +165,12 @@ export interface SetupCode {
   scope?: string | null;
   connection?: string | null;
   command: string;
+  /** The set-up CLI this server serves as one file; null when it was not built. */
+  setupCli: { version: string; file: string; url: string; sha256: string } | null;
+  /** Download, check the SHA-256, run: the lines the customer pastes. */
+  run: string[];
+  /** The AWS CLI path (no Node.js), when the code pins a scope. */
+  awsCliScript: string | null;
 }
 
 export interface AuditEvent {

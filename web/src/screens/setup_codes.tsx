@@ -34,7 +34,10 @@ export function SetupCodesScreen({ tenant }: { tenant: Tenant }): ReactNode {
   return (
     <section aria-labelledby="setup-heading">
       <h2 id="setup-heading">Set-up codes</h2>
-      <p className="hint">Give a customer a short-lived, single-use code instead of an admin key: it only reaches what `rolebridge setup aws` needs.</p>
+      <p className="hint">
+        Give a customer a short-lived, single-use code instead of an admin key: it only reaches what `rolebridge setup aws` needs. Pin a scope to also get
+        the AWS CLI commands for customers without Node.js.
+      </p>
       {configs.loading && !configs.data ? <Loading what="token configs" /> : null}
       <ErrorNote error={configs.error} />
       {configs.data && configs.data.tokenConfigs.length === 0 ? <Empty>Create a token config first.</Empty> : null}
@@ -42,7 +45,19 @@ export function SetupCodesScreen({ tenant }: { tenant: Tenant }): ReactNode {
         <div className="secret-once" role="region" aria-labelledby="code-title">
           <h3 id="code-title">Code {code.id}: send the customer this command</h3>
           <p>Valid until {formatTime(code.expiresAt)}, once. The code is shown only now.</p>
-          <CopyBlock text={code.command} label="Set-up command" />
+          <CopyBlock text={code.run.join('\n')} label="Set-up command" />
+          {code.setupCli ? (
+            <p className="hint">
+              The lines download {code.setupCli.file}, the set-up CLI this server serves (SHA-256 <code>{code.setupCli.sha256}</code>), refuse any
+              other file, and run it with Node.js 20.19 or later; no npm package is needed.
+            </p>
+          ) : null}
+          {code.awsCliScript ? (
+            <>
+              <p>Without Node.js: these AWS CLI commands set the role up (safe to run twice); the customer sends back the role ARN they print.</p>
+              <CopyBlock text={code.awsCliScript} label="AWS CLI commands" />
+            </>
+          ) : null}
         </div>
       ) : null}
       {can.operate && configs.data && configs.data.tokenConfigs.length > 0 ? (
