@@ -86,6 +86,8 @@ export interface Diagnosis extends DiagnosisFinding {
     | { status: 'proven'; scope: 'statement' | 'document'; replaces?: string; refusedProbes: string[]; admittedAsBefore: string[] }
     | { status: 'none'; reason: string };
   transient: boolean;
+  /** packed_policy_too_large: what went into the packed session (STS's percent, session tags, session policy, the target). */
+  packedSize?: Record<string, unknown>;
   sts?: { operation: string; step: number; roleArn: string; code: string; message: string; httpStatus?: number; requestId?: string };
 }
 
