@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CliExit, EXIT_NEGATIVE, EXIT_USAGE, usageError } from './cli_exit.js';
+import { httpRequest, HttpTimeoutError, type HttpAnswer } from './http_request.js';
 import { storedCredential } from './stored_credentials.js';
 import { unreachableServer } from './unreachable_server.js';
 
@@ -66,14 +67,15 @@ export interface ServerCall {
  * and code: exit 2 for the caller's mistakes (bad input, secret or name), exit 1 for refusals and outages.
  */
 export async function callServer<T>(call: ServerCall): Promise<T> {
-  // fetch refuses a header value with a line break or a non-Latin-1 character and quotes the value in its
-  // error, which would put the secret on stderr: refuse it here, without repeating it.
+  // A header value with a line break or a non-Latin-1 character cannot be sent, and an HTTP client's error
+  // may quote it, which would put the secret on stderr: refuse it here, without repeating it.
   if (!BEARER_PATTERN.test(call.token)) {
     throw usageError('the secret or token is not a single word of printable ASCII (a second line or a space in the file or variable?); it was not sent.');
   }
-  let response: Response;
+  let response: HttpAnswer;
+  const timeoutMs = call.timeoutMs ?? 30_000;
   try {
-    response = await fetch(`${call.server}${call.path}`, {
+    response = await httpRequest(`${call.server}${call.path}`, {
       method: call.method,
       headers: {
         authorization: `Bearer ${call.token}`,
@@ -81,13 +83,13 @@ export async function callServer<T>(call: ServerCall): Promise<T> {
         ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-      signal: AbortSignal.timeout(call.timeoutMs ?? 30_000),
+      timeoutMs,
     });
   } catch (error) {
-    if ((error as Error).name === 'TimeoutError') throw new CliExit(EXIT_NEGATIVE, `${call.server} did not answer within ${Math.round((call.timeoutMs ?? 30_000) / 1000)} s.`);
+    if (error instanceof HttpTimeoutError) throw new CliExit(EXIT_NEGATIVE, `${call.server} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
     throw await unreachableServer(call.server, error);
   }
-  const text = await response.text();
+  const text = response.text;
   if (response.ok) return (text === '' ? undefined : JSON.parse(text)) as T;
   throw new CliExit(CALLER_MISTAKES.has(response.status) ? EXIT_USAGE : EXIT_NEGATIVE, errorAnswerReason(response, text));
 }

@@ -2,7 +2,7 @@ import { connect } from 'node:tls';
 import { CliExit, EXIT_NEGATIVE, usageError } from './cli_exit.js';
 
 /**
- * Why fetch could not get an answer from a rolebridge server, in words that point at the fix. The common
+ * Why a request could not get an answer from a rolebridge server, in words that point at the fix. The common
  * case is a scheme that does not match the server (`--server https://…` against plain http, or http against
  * https): that is bad input (exit 2) and deserves the corrected URL, not OpenSSL's "wrong version number".
  */
@@ -55,7 +55,7 @@ function causeOf(error: unknown): { code: string; message: string } {
   return { code: source.code ?? '', message: source.message };
 }
 
-/** The CliExit for a fetch to `server` that threw `error` (a refused, reset or failed connection). */
+/** The CliExit for a request to `server` that threw `error` (a refused, reset or failed connection). */
 export async function unreachableServer(server: string, error: unknown): Promise<CliExit> {
   const cause = causeOf(error);
   const https = server.startsWith('https:');

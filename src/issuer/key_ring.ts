@@ -19,6 +19,7 @@ import {
 import type { KmsKeyCustody, KmsSigningKey } from './kms_key_custody.js';
 import { masterKeyVerifier } from './master_key_verifier.js';
 import { openPrivateKey, sealPrivateKey } from './private_key_sealing.js';
+import { sameKeyRows } from './same_key_rows.js';
 import { generateSigningKey, type PublicJwk, type SigningAlgorithm, type SigningKeyPair } from './signing_key.js';
 import type { SigningWorker } from './signing_worker.js';
 import { createTokenSigner, type TokenSigner } from './token_signer.js';
@@ -144,7 +145,7 @@ export class KeyRing {
     const promise = this.options.store.signingKeys
       .listForTenant(tenantId)
       .then((keys) => {
-        const built = this.build(tenantId, keys);
+        const built = this.reuse(this.loaded.get(tenantId), keys) ?? this.build(tenantId, keys);
         this.loaded.set(tenantId, built);
         return built;
       })
@@ -179,6 +180,25 @@ export class KeyRing {
 
   loadedTenants(): TenantKeys[] {
     return [...this.loaded.values()];
+  }
+
+  /**
+   * The periodic reload of every held tenant (reloadAfterMs) mostly finds its keys unchanged: then the signer
+   * and the documents already built are kept, with a new load time; the documents alone are rebuilt when the
+   * published set moved with time (a retired key's retention ending). Rebuilding them — opening the private
+   * key, serializing and hashing the documents — for each of thousands of tenants every 30 s showed in the
+   * JWKS tail latency (bench/tenants.bench.ts).
+   */
+  private reuse(previous: TenantKeys | undefined, keys: SigningKeyRecord[]): TenantKeys | undefined {
+    if (previous === undefined || !sameKeyRows(previous.keys, keys)) return undefined;
+    const { issuerUrls, policy, now } = this.options;
+    const at = now();
+    if (issuerUrls().issuerFor(previous.tenantId) !== previous.issuer) return undefined;
+    const published = publishedKeys(keys, at, policy);
+    // With the same rows the published set can only shrink with time: its size tells whether it moved.
+    if (published.length === publishedKeys(previous.keys, previous.loadedAt, policy).length) return { ...previous, keys, loadedAt: at };
+    const documents = buildIssuerDocuments(previous.issuer, published.map((k) => k.publicJwk as unknown as PublicJwk), policy.jwksMaxAgeSeconds);
+    return { ...previous, keys, documents, loadedAt: at };
   }
 
   private build(tenantId: string, keys: SigningKeyRecord[]): TenantKeys {

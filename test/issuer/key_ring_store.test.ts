@@ -66,6 +66,28 @@ describe.each(databasesUnderTest())('issuer keys on $dialect', ({ newUrl }) => {
     expect(events.map((e) => (e.details.actions as Array<{ type: string }>).map((a) => a.type))).toEqual([['activate', 'retire', 'create'], ['remove']]);
   });
 
+  it('a reload that finds the keys unchanged keeps the signer and documents built; a key change or an ended retention rebuilds', async () => {
+    const { issuer, clock } = await setup();
+    const first = await issuer.keyRing.get('acme');
+    const reloaded = await issuer.keyRing.load('acme');
+    expect(reloaded.documents).toBe(first.documents);
+    expect(reloaded.signer).toBe(first.signer);
+    expect(reloaded.loadedAt).toBe(first.loadedAt);
+    clock.advance(5 * MINUTE + 1);
+    await issuer.rotateKeys('acme', 'admin:test');
+    const rotated = await issuer.keyRing.load('acme');
+    expect(rotated.documents).not.toBe(first.documents);
+    expect(rotated.signer?.kid).not.toBe(first.signer?.kid);
+    const kids = (documents: typeof rotated.documents) => (JSON.parse(documents.jwks.body.toString()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
+    expect(kids(rotated.documents)).toContain(first.signer?.kid);
+    // Same rows, but the retired key's retention ends: the JWKS is rebuilt without it.
+    clock.advance((3600 + 300 + 300) * 1000);
+    const later = await issuer.keyRing.load('acme');
+    expect(later.documents).not.toBe(rotated.documents);
+    expect(kids(later.documents)).not.toContain(first.signer?.kid);
+    expect(later.signer).toBe(rotated.signer);
+  });
+
   it('manual rotation is refused until the next key is one cache lifetime old, then switches the signer', async () => {
     const { issuer, clock, workload } = await setup();
     await expect(issuer.rotateKeys('acme', 'admin:test')).rejects.toMatchObject({ code: 'rotation_not_ready' });
