@@ -1,5 +1,5 @@
 import { awsSdkErrorFacts, TRANSIENT_STS_CODES } from './aws_sdk_error.js';
-import { RolebridgeError } from '../core/index.js';
+import { RolebridgeError, type ErrorCode } from '../core/index.js';
 
 /** Which STS call of a role chain failed: step 0 is AssumeRoleWithWebIdentity, step n the n-th hop. */
 export interface StsFailure {
@@ -39,7 +39,7 @@ export class StsCallError extends RolebridgeError {
 
 const validationCodes = new Set(['ValidationError', 'MalformedPolicyDocument', 'PackedPolicyTooLarge']);
 
-function classifyStsFailure(failure: StsFailure): { code: string; status: number } {
+function classifyStsFailure(failure: StsFailure): { code: ErrorCode; status: number } {
   if (TRANSIENT_STS_CODES.has(failure.stsCode) || (failure.httpStatus ?? 0) >= 500) return { code: 'sts_unavailable', status: 503 };
   if (validationCodes.has(failure.stsCode)) return { code: 'sts_validation_failed', status: 422 };
   return { code: 'access_denied', status: 403 };

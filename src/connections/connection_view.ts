@@ -1,15 +1,9 @@
 import type { ConnectionRecord } from '../store/index.js';
 import type { BrokerConnection } from '../broker/index.js';
-import type { ConnectionHopInput } from './connection_input.js';
+import type { ValidConnectionSettings } from './validate_connection.js';
 
-/** A connection as the API returns it. */
-export interface ConnectionView {
-  name: string;
-  roleArn: string;
-  region: string;
-  tokenConfig: string;
-  chain: ConnectionHopInput[];
-  durationSeconds: number | null;
+/** A connection as the API returns it: its settings (the session policy as an object) and how it was verified. */
+export interface ConnectionView extends Omit<ValidConnectionSettings, 'sessionPolicy'> {
   sessionPolicy: Record<string, unknown> | null;
   /** Whether (and with which workload) the exchange was proven before saving. */
   verified: boolean;

@@ -9,7 +9,6 @@ export {
   type VerifyDeps,
   type VerifyRetryOptions,
 } from './verify_connection.js';
-export { connectionView, brokerConnectionOf, type ConnectionView } from './connection_view.js';
+export { brokerConnectionOf, type ConnectionView } from './connection_view.js';
 export { createConnection, type ConnectionServiceDeps, type CreatedConnection } from './create_connection.js';
-export { ConnectionLookup } from './connection_lookup.js';
 export { createConnectionService, type ConnectionService } from './connection_service.js';

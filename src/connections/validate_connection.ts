@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../core/index.js';
+import { InvalidInputError, type ErrorCode } from '../core/index.js';
 import { SESSION_NAME_PATTERN } from '../broker/index.js';
 import type { ConnectionHopInput, ConnectionInput } from './connection_input.js';
 
@@ -114,6 +114,6 @@ function checkSessionPolicy(policy: string | Record<string, unknown>): string {
   return compact;
 }
 
-function invalid(code: string, field: string, message: string): InvalidInputError {
+function invalid(code: ErrorCode, field: string, message: string): InvalidInputError {
   return new InvalidInputError(code, message, { field });
 }

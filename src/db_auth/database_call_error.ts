@@ -1,4 +1,4 @@
-import { RolebridgeError } from '../core/index.js';
+import { RolebridgeError, type ErrorCode } from '../core/index.js';
 import { awsSdkErrorFacts, TRANSIENT_AWS_CODES } from '../aws/index.js';
 
 /** Which Redshift call failed and what AWS said, verbatim (AWS never echoes passwords or keys). */
@@ -35,7 +35,7 @@ export class DatabaseCallError extends RolebridgeError {
 const deniedCodes = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException']);
 const notFoundCodes = new Set(['ClusterNotFound', 'ClusterNotFoundFault', 'ResourceNotFoundException']);
 
-function classify(failure: DatabaseCallFailure): { code: string; status: number } {
+function classify(failure: DatabaseCallFailure): { code: ErrorCode; status: number } {
   if (TRANSIENT_AWS_CODES.has(failure.awsCode) || (failure.httpStatus ?? 0) >= 500) return { code: 'db_service_unavailable', status: 503 };
   if (deniedCodes.has(failure.awsCode)) return { code: 'db_access_denied', status: 403 };
   if (notFoundCodes.has(failure.awsCode)) return { code: 'db_resource_not_found', status: 404 };

@@ -1,5 +1,5 @@
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
-import { isLoopbackHttpIssuer } from '../policy/index.js';
+import { isLoopbackHttpIssuer, STS_ISSUER_FETCH } from '../policy/index.js';
 
 /** What fetching discovery + JWKS the way STS does showed. */
 export interface IssuerPublication {
@@ -10,15 +10,12 @@ export interface IssuerPublication {
   data: { discoveryUrl: string; jwksUri?: string; kid?: string; kids?: string[]; discoveryMs?: number; jwksMs?: number };
 }
 
-/** STS gives up on an issuer that takes longer than this (AWS-REFERENCE §2.8). */
-const STS_FETCH_LIMIT_MS = 5_000;
-
 /**
  * Fetches `<iss>/.well-known/openid-configuration` and its `jwks_uri` over the public issuer URL, as STS
- * does, and checks that the token's signature verifies with a published key. `http://` or a port is a
+ * does (STS_ISSUER_FETCH, shared with the emulator: 5 s, 200 only, redirects not followed), and checks that the token's signature verifies with a published key. `http://` or a port is a
  * warning: real AWS requires https on 443, only the local emulator accepts them (on loopback).
  */
-export async function checkIssuerPublication(token: string, issuer: string, timeoutMs = STS_FETCH_LIMIT_MS): Promise<IssuerPublication> {
+export async function checkIssuerPublication(token: string, issuer: string, timeoutMs: number = STS_ISSUER_FETCH.timeoutMs): Promise<IssuerPublication> {
   const discoveryUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
   const data: IssuerPublication['data'] = { discoveryUrl };
   const kid = headerKid(token);
@@ -84,8 +81,19 @@ async function fetchJson(url: string, timeoutMs: number): Promise<{ ok: true; bo
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' }, redirect: 'follow' });
-    if (!response.ok) return { ok: false, reason: `${url} answered HTTP ${response.status}`, ms: ms() };
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' }, redirect: STS_ISSUER_FETCH.redirect });
+    if (response.status !== STS_ISSUER_FETCH.status) {
+      await response.body?.cancel().catch(() => undefined);
+      const location = response.headers.get('location');
+      const redirect = response.status >= 300 && response.status < 400 && location !== null;
+      return {
+        ok: false,
+        reason: redirect
+          ? `${url} answered HTTP ${response.status}, a redirect to ${location}: STS does not follow redirects, serve the document at this URL`
+          : `${url} answered HTTP ${response.status}`,
+        ms: ms(),
+      };
+    }
     const body: unknown = await response.json();
     return { ok: true, body, ms: ms() };
   } catch (error) {

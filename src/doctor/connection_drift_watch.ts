@@ -1,8 +1,6 @@
 import type { Registry } from 'prom-client';
-import type { Issuer } from '../issuer/index.js';
-import { ConnectionTestRepository, type Repositories } from '../store/index.js';
-import type { RoleChainRunner, RoleChainRunnerOptions } from '../broker/index.js';
-import { runConnectionTest } from './connection_test_service.js';
+import { ConnectionTestRepository } from '../store/index.js';
+import { runConnectionTest, type ConnectionTestServiceDeps } from './connection_test_service.js';
 import { doctorMetrics } from './doctor_metrics.js';
 import { DriftWatch, type DriftClock } from './drift_watch.js';
 
@@ -11,12 +9,8 @@ import { DriftWatch, type DriftClock } from './drift_watch.js';
  * `POST …/test` (trigger `schedule`, actor `system:drift-watch`), history in `connection_tests`, metrics on
  * the server's registry. The server starts it when an interval is configured and stops it on close.
  */
-export function createConnectionDriftWatch(deps: {
-  store: Pick<Repositories, 'db' | 'connections' | 'workloads' | 'audit'>;
-  issuer: Issuer;
-  runChain?: RoleChainRunner;
-  sts?: Omit<RoleChainRunnerOptions, 'onStsCall'>;
-  now: () => number;
+export function createConnectionDriftWatch(deps: Omit<ConnectionTestServiceDeps, 'metrics'> & {
+  /** Where the doctor's metrics are registered. */
   registry: Registry;
   intervalMs: number;
   clock?: DriftClock;

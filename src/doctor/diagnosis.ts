@@ -8,20 +8,8 @@ import type { OfferedFix } from './proven_trust_fix.js';
  * line) and every finding the doctor could establish, because a broken trust policy often has more
  * than one fault and fixing only the first just moves the `AccessDenied`.
  */
-export interface Diagnosis {
-  /** Stable snake_case code of the primary finding (`trust_subject_mismatch`, `oidc_provider_not_found`, …). */
-  code: string;
-  /** The cause in one sentence. */
-  cause: string;
-  /** The setting at fault, named where the customer finds it (`role trust policy › Statement[0].Principal.Federated`). */
-  setting: string;
-  /** What the setting holds now (null: unknown or absent). */
-  actual: string | null;
-  /** What it must hold (null: nothing can satisfy it, e.g. a condition that must be removed). */
-  expected: string | null;
-  /** What to do, in one or two sentences. */
-  fix: string;
-  /** Every fault found, primary first. */
+export interface Diagnosis extends DiagnosisFinding {
+  /** Every fault found, primary first (the diagnosis itself repeats the primary one's fields). */
   findings: DiagnosisFinding[];
   /**
    * How the doctor knows: `trust_policy` when it evaluated the role's trust policy with the token's
@@ -48,12 +36,19 @@ export interface Diagnosis {
   packedSize?: PackedSizeFacts;
 }
 
+/** One fault the doctor found. */
 export interface DiagnosisFinding {
+  /** Stable snake_case code (`trust_subject_mismatch`, `oidc_provider_not_found`, …). */
   code: string;
+  /** The cause in one sentence. */
   cause: string;
+  /** The setting at fault, named where the customer finds it (`role trust policy › Statement[0].Principal.Federated`). */
   setting: string;
+  /** What the setting holds now (null: unknown or absent). */
   actual: string | null;
+  /** What it must hold (null: nothing can satisfy it, e.g. a condition that must be removed). */
   expected: string | null;
+  /** What to do, in one or two sentences. */
   fix: string;
 }
 

@@ -2,11 +2,10 @@
 export { testConnection, type DoctorTokens, type TestConnectionOptions } from './test_connection.js';
 export { diagnoseStsError, type DiagnosisContext } from './sts_error_catalog.js';
 export { diagnoseTrustFailure } from './diagnose_trust_failure.js';
-export { correctedTrustStatement } from './corrected_trust_statement.js';
 export { webIdentityFacts, type WebIdentityFacts } from './web_identity_context.js';
 export type { Diagnosis, DiagnosisFinding, StsErrorEvidence } from './diagnosis.js';
 export type { ConnectionTestResult, ProbeResult, TestStep } from './connection_test_result.js';
-export { runNegativeProbes, probeSessionName, PROBE_ORDER, type MintedProbe } from './negative_probes.js';
+export type { MintedProbe } from './negative_probes.js';
 export { checkIssuerPublication, type IssuerPublication } from './check_issuer_publication.js';
 export { renderConnectionTest, renderDiagnosis, type TextStyle } from './render_diagnosis.js';
 export { runConnectionTest, type ConnectionTestAnswer, type ConnectionTestRequest, type ConnectionTestServiceDeps } from './connection_test_service.js';

@@ -5,7 +5,7 @@ import { RolebridgeError } from '../core/index.js';
  * It is a RolebridgeError so that anything above the emulator can handle it like any other;
  * `code` is the AWS wire code (e.g. `InvalidIdentityToken`) because that is what clients match on.
  */
-export class AwsError extends RolebridgeError {
+export class AwsError extends RolebridgeError<string> {
   /** `Sender` for a caller's mistake (4xx), `Receiver` for AWS's own failure (5xx). */
   readonly type: 'Sender' | 'Receiver';
 

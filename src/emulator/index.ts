@@ -4,9 +4,9 @@
  */
 export { startEmulator, DEFAULT_ACCOUNT, type EmulatorOptions, type RunningEmulator } from './start_emulator.js';
 export type { AccountSeed, EmulatorState } from './emulator_state.js';
-export { authorize, accessDenied } from './authorize.js';
-export { AwsError, validationError, plainValidationError } from './aws_error.js';
+export { authorize } from './authorize.js';
+export { AwsError } from './aws_error.js';
 export type { Caller } from './caller.js';
 export type { ActionContext, ActionHandler, EmulatorService, JsonService, QueryService } from './emulator_service.js';
 export type { EmulatorEvent } from './event_log.js';
-export { FAULT_ERRORS, type Fault, type FaultError } from './fault_injection.js';
+export type { Fault, FaultError } from './fault_injection.js';

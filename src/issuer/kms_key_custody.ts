@@ -10,7 +10,7 @@ import {
   type KMSClientConfig,
 } from '@aws-sdk/client-kms';
 import { createPublicKey } from 'node:crypto';
-import { InvalidInputError, UnavailableError } from '../core/index.js';
+import { InvalidInputError, UnavailableError, type ErrorCode } from '../core/index.js';
 import type { SigningKeyRecord } from '../store/index.js';
 import { ConcurrencyLimit } from './concurrency_limit.js';
 import { derToJoseSignature } from './der_signature.js';
@@ -57,7 +57,7 @@ const MAX_RAW_MESSAGE_BYTES = 4096;
 const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded']);
 const TRANSIENT = new Set(['KMSInternalException', 'DependencyTimeoutException', 'ServiceUnavailable', 'InternalFailure']);
 /** What KMS answers for a key that cannot sign, and what rolebridge calls it. */
-const KEY_UNUSABLE: Record<string, string> = {
+const KEY_UNUSABLE: Record<string, ErrorCode> = {
   DisabledException: 'signing_key_disabled',
   NotFoundException: 'signing_key_deleted',
   KMSInvalidStateException: 'signing_key_unusable',

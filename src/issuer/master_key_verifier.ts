@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { RolebridgeError } from '../core/index.js';
+import { RolebridgeError, type ErrorCode } from '../core/index.js';
 
 /**
  * What the database keeps to recognise the master key: HMAC-SHA256 of a fixed label under the key. It tells
@@ -11,7 +11,7 @@ export function masterKeyVerifier(masterKey: Buffer): string {
 
 /** The server cannot run with this master key; the CLI ends with exit 2 and this message. */
 export class MasterKeyError extends RolebridgeError {
-  constructor(code: string, message: string) {
+  constructor(code: ErrorCode, message: string) {
     // A configuration mistake: the CLI ends with exit 2 (bad input), the message on stderr.
     super(code, message, { status: 400 });
   }

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../core/index.js';
 import { PolicyParseError } from './policy_parse_error.js';
 
 /** A JSON value as JSON.parse returns it. */
@@ -44,7 +45,7 @@ class StrictJsonParser {
     }
   }
 
-  fail(code: string, message: string, path: string): never {
+  fail(code: ErrorCode, message: string, path: string): never {
     const before = this.text.slice(0, this.position);
     const line = before.split('\n').length;
     const column = this.position - before.lastIndexOf('\n');

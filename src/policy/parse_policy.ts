@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../core/index.js';
 import { joinPath, parseJsonStrict, type JsonValue } from './parse_json_strict.js';
 import type { PolicyCondition, PolicyDocument, PolicyStatement, PrincipalKind, PrincipalSpec } from './policy_document.js';
 import { PolicyParseError } from './policy_parse_error.js';
@@ -48,9 +49,9 @@ function parseStatement(json: JsonValue, index: number, path: string): PolicySta
   if (effect !== 'Allow' && effect !== 'Deny') {
     throw new PolicyParseError('invalid_effect', `Effect must be "Allow" or "Deny", not ${JSON.stringify(effect ?? null)}.`, joinPath(path, 'Effect'));
   }
-  exclusive(json, 'Action', 'NotAction', path, true);
-  exclusive(json, 'Principal', 'NotPrincipal', path, false);
-  exclusive(json, 'Resource', 'NotResource', path, false);
+  exclusive(json, 'Action', 'NotAction', path, 'missing_action');
+  exclusive(json, 'Principal', 'NotPrincipal', path);
+  exclusive(json, 'Resource', 'NotResource', path);
   return {
     index,
     path,
@@ -66,12 +67,13 @@ function parseStatement(json: JsonValue, index: number, path: string): PolicySta
   };
 }
 
-function exclusive(json: { [key: string]: JsonValue }, positive: string, negative: string, path: string, required: boolean): void {
+/** `missing`: the code when neither form is there (absent: both may be left out). */
+function exclusive(json: { [key: string]: JsonValue }, positive: string, negative: string, path: string, missing?: ErrorCode): void {
   if (json[positive] !== undefined && json[negative] !== undefined) {
     throw new PolicyParseError('conflicting_elements', `A statement has either ${positive} or ${negative}, not both.`, joinPath(path, negative));
   }
-  if (required && json[positive] === undefined && json[negative] === undefined) {
-    throw new PolicyParseError(`missing_${positive.toLowerCase()}`, `The statement has neither ${positive} nor ${negative}.`, path);
+  if (missing !== undefined && json[positive] === undefined && json[negative] === undefined) {
+    throw new PolicyParseError(missing, `The statement has neither ${positive} nor ${negative}.`, path);
   }
 }
 

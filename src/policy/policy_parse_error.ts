@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../core/index.js';
+import { InvalidInputError, type ErrorCode } from '../core/index.js';
 
 /**
  * A policy document we cannot read. `path` points at the offending element
@@ -7,7 +7,7 @@ import { InvalidInputError } from '../core/index.js';
 export class PolicyParseError extends InvalidInputError {
   readonly path: string;
 
-  constructor(code: string, message: string, path: string, extra: Record<string, unknown> = {}) {
+  constructor(code: ErrorCode, message: string, path: string, extra: Record<string, unknown> = {}) {
     super(code, message, { path, ...extra });
     this.path = path;
   }

@@ -1,4 +1,4 @@
-import { Authenticator, ConsoleSignIn, createOperatorIdp, OperatorSessions, type SessionLifetimes } from '../access/index.js';
+import { ApiKeyService, Authenticator, ConsoleSignIn, createOperatorIdp, OperatorSessions, SetupCodeService, type SessionLifetimes } from '../access/index.js';
 import { createBrokerServices, type BrokerServicesOptions } from '../broker/index.js';
 import type { Config } from '../config/index.js';
 import { createConnectionService, type VerificationFailure, type VerifyRetryOptions } from '../connections/index.js';
@@ -7,6 +7,8 @@ import { createConnectionDriftWatch, createDoctorService, createRotationCanary, 
 import { DEFAULT_ROTATION_POLICY, Issuer, KmsKeyCustody, publishedJwksCheck, type KeyPromotionCheck, type KmsKeyCustodyOptions } from '../issuer/index.js';
 import type { Logger, Metrics, ServerDeps } from '../server/index.js';
 import type { ChangeFeed, Store, WorkloadRecord } from '../store/index.js';
+import { auditTrail } from './audit_trail.js';
+import { databaseReadiness } from './database_readiness.js';
 
 export interface WiringOptions {
   config: Config;
@@ -90,19 +92,22 @@ export function wireServices(options: WiringOptions): WiredServices {
   const doctorDeps = { store, issuer, runChain: broker.runChain, sts: broker.sts, now, registry: metrics.registry };
   const deps: ServerDeps = {
     config,
-    store,
+    audit: auditTrail(store, issuer),
     issuer,
     broker,
     connections,
     doctor: createDoctorService(doctorDeps),
     dbAuth: createDbAuthService({ broker: broker.broker, now }),
     auth,
+    apiKeys: new ApiKeyService(store, now, () => auth.invalidate()),
+    setupCodes: new SetupCodeService({ store, issuer, now }),
     idp,
     sessions,
     signIn: idp === undefined ? undefined : new ConsoleSignIn(idp, store),
     logger,
     metrics,
     readiness: [
+      databaseReadiness(store),
       () => broker.readiness(),
       () => issuer.keyCustodyReadiness(),
       () => issuer.signingReadiness(),

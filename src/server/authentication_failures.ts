@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
-import type { Store } from '../store/index.js';
+import type { AuditTrail } from './audit_trail.js';
 
 export type CredentialKind = 'admin' | 'workload' | 'setup_code' | 'metrics';
 
@@ -26,7 +26,7 @@ export class AuthenticationFailures {
   private readonly windows = new Map<CredentialKind, { openedAt: number; suppressed: number }>();
 
   constructor(
-    private readonly options: { store: Store; registry: Registry; now: () => number; onError: (error: unknown) => void },
+    private readonly options: { audit: AuditTrail; registry: Registry; now: () => number; onError: (error: unknown) => void },
   ) {
     this.failures = new Counter({
       name: 'rolebridge_authentication_failures_total',
@@ -47,7 +47,7 @@ export class AuthenticationFailures {
     }
     const suppressedBefore = window?.suppressed ?? 0;
     this.windows.set(kind, { openedAt: now, suppressed: 0 });
-    this.options.store.audit
+    this.options.audit
       .record({
         tenantId: null,
         actor: 'anonymous',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { isRolebridgeError } from '../core/index.js';
+import { isRolebridgeError, type ErrorCode } from '../core/index.js';
 import type { ServerDeps } from './deps.js';
 import { installErrorEnvelope } from './error_envelope.js';
 import { issuerDocumentsFastPath } from './issuer_documents_fast_path.js';
@@ -37,15 +37,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     // Longer path parameters reach the route (authentication first, then the schema's 400 envelope) instead of
-    // fastify's bare 414 from the router.
-    maxParamLength: 2048,
+    // fastify's bare 414 from the router. Set under routerOptions: the top-level option warns FSTDEP022 at every start.
+    routerOptions: { maxParamLength: 2048 },
     clientErrorHandler: clientErrorEnvelope,
     // Errors fastify raises before routing (a malformed URL, a path segment past maxParamLength) wear the envelope too.
     frameworkErrors: (error, _request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
       void (reply as unknown as { status(code: number): { send(body: unknown): unknown } })
         .status(tooLong ? 414 : 400)
-        .send({ error: { code: tooLong ? 'path_parameter_too_long' : 'invalid_url', message: tooLong ? 'A path segment is too long.' : 'The URL is malformed.' } });
+        .send({ error: { code: (tooLong ? 'path_parameter_too_long' : 'invalid_url') satisfies ErrorCode, message: tooLong ? 'A path segment is too long.' : 'The URL is malformed.' } });
     },
     requestIdHeader: false, // genReqId reads x-request-id itself, accepting only safe values
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
@@ -97,7 +97,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   // Every refused credential is counted and (rate-limited) audited; the credential itself never is.
   const authenticationFailures = new AuthenticationFailures({
-    store: deps.store,
+    audit: deps.audit,
     registry: deps.metrics.registry,
     now: deps.now,
     onError: (error) => deps.logger.error({ err: error }, 'audit of a failed authentication failed'),

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { ErrorCode } from '../core/index.js';
 
 /**
  * Requests node's HTTP parser refuses before fastify sees them (headers or URL past 16 KiB, a malformed
@@ -6,7 +7,7 @@ import type { Socket } from 'node:net';
  */
 export function clientErrorEnvelope(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, reason, code, message] =
+  const [status, reason, code, message]: [number, string, ErrorCode, string] =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'The request line or headers are too large.']
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'

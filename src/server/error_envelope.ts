@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { isRolebridgeError } from '../core/index.js';
+import { isRolebridgeError, type ErrorCode } from '../core/index.js';
 
 /** The one error shape of the HTTP API (CONTRACT.md). */
 export interface ErrorBody {
@@ -23,7 +23,7 @@ export const errorResponseSchema = {
 } as const;
 
 /** Fastify's own errors for malformed requests, mapped to our stable codes. */
-const FASTIFY_CODES: Record<string, { status: number; code: string; message?: string }> = {
+const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message?: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Send the request body as application/json.' },
   FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Send the request body as application/json.' },
   FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Send the request body as application/json.' },
@@ -33,7 +33,8 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' },
 };
 
-function body(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+/** The envelope for what the server refuses itself (a RolebridgeError renders its own: `toJSON`). */
+function body(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {
   return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
 }
 
@@ -51,7 +52,7 @@ export function installErrorEnvelope(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isRolebridgeError(error)) {
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
-      const shown = error.expose ? body(error.code, error.message, error.details) : body('internal_error', 'Internal error.');
+      const shown = error.expose ? { error: error.toJSON() } : body('internal_error', 'Internal error.');
       return reply.status(error.status).send(shown);
     }
     if (error.validation) {

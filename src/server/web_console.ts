@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ErrorCode } from '../core/index.js';
 
 /** `web/dist`, seen from `src/server/` (tsx) and from `dist/server/` (built) alike. */
 export const CONSOLE_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -75,7 +76,7 @@ export function installWebConsole(app: FastifyInstance, dist = CONSOLE_DIST): vo
   for (const url of CLIENT_ROUTES) {
     app.get(url, { schema: { hide: true }, config: { quiet: true } }, async (_request, reply) => {
       if (!index) {
-        return reply.status(404).send({ error: { code: 'console_not_built', message: 'The web console is not built; run `npm run build` (npm install does it).', details: {} } });
+        return reply.status(404).send({ error: { code: 'console_not_built' satisfies ErrorCode, message: 'The web console is not built; run `npm run build` (npm install does it).', details: {} } });
       }
       return secureHeaders(reply).header('cache-control', 'no-cache').type(index.type).send(index.body);
     });

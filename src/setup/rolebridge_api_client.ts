@@ -54,7 +54,7 @@ export interface RemoteSetupSession {
 }
 
 /** The rolebridge server answered with its error envelope (or not at all). */
-export class RolebridgeApiError extends RolebridgeError {
+export class RolebridgeApiError extends RolebridgeError<string> {
   constructor(
     readonly httpStatus: number,
     readonly remoteCode: string,

@@ -49,7 +49,7 @@ describe('rolebridge serve starting up', { timeout: 120_000 }, () => {
     expect(result.stderr).not.toContain('ISSUER_TEMPLATE');
   });
 
-  it('logs JSON lines on stdout and shows a generated admin token once, on stderr only', async () => {
+  it('logs JSON lines on stdout, shows a generated admin token once (on stderr only) and warns of no deprecation', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0'], { env: env() });
     let stdout = '';
     let stderr = '';
@@ -70,6 +70,8 @@ describe('rolebridge serve starting up', { timeout: 120_000 }, () => {
     const token = /ROLEBRIDGE_ADMIN_TOKEN=(\S+)/.exec(stderr)![1]!;
     expect(stderr.split(token)).toHaveLength(2);
     expect(stdout).not.toContain(token);
+    // Node prints deprecations (fastify's FSTDEP…, node's DEP…) on stderr at start: none may appear.
+    expect(stderr).not.toMatch(/FSTDEP|DeprecationWarning|\[DEP\d+\]/);
     const lines = stdout.trim().split('\n');
     for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
     expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContain(

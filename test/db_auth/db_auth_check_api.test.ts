@@ -90,7 +90,7 @@ describe('database auth for operators: the flag, the engines and the "get token"
       const disabled = await world.api('POST', `/api/v1/tenants/acme/workloads/${world.workload.id}/disable`, {});
       expect(disabled.status).toBe(200);
       const refused = await check({ workload: world.workload.id, engine: 'postgres', host: 'db.example.com', dbUser: 'app' });
-      expect(refused.status).toBe(409);
+      expect(refused.status).toBe(422);
       expect(refused.body.error.code).toBe('workload_disabled');
     });
   });

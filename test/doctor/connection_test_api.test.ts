@@ -180,7 +180,7 @@ describe('POST /api/v1/tenants/{t}/connections/{c}/test', () => {
 
   it('the scheduled drift watch runs the same doctor on every stored connection and keeps it in the history', async () => {
     const watch = createConnectionDriftWatch({
-      store: server.deps.store,
+      store: server.store,
       issuer: server.deps.issuer,
       runChain: server.deps.broker.runChain,
       now: server.deps.now,
@@ -190,7 +190,7 @@ describe('POST /api/v1/tenants/{t}/connections/{c}/test', () => {
     const sweep = await watch.runOnce();
     // The previous test left the role repaired after breaking it: the watch notices the recovery.
     expect(sweep).toEqual({ tested: 1, changes: [expect.objectContaining({ kind: 'recovered', tenantId: 'acme', connection: 'warehouse' })] });
-    const [latest] = await new ConnectionTestRepository(server.deps.store.db).history('acme', 'warehouse', 1);
+    const [latest] = await new ConnectionTestRepository(server.store.db).history('acme', 'warehouse', 1);
     expect(latest).toMatchObject({ trigger: 'schedule', ok: true, acceptedProbes: [] });
   });
 

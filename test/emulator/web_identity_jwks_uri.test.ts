@@ -29,6 +29,8 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' }).end(JSON.stringify({ issuer, jwks_uri: jwksUri }));
     } else if (req.url === '/t/acme/.well-known/jwks.json') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' }).end(jwks);
+    } else if (req.url === '/t/acme/moved/jwks.json') {
+      res.writeHead(302, { location: '/t/acme/.well-known/jwks.json' }).end();
     } else {
       res.writeHead(404).end();
     }
@@ -63,6 +65,11 @@ describe("the discovery document's jwks_uri", () => {
   it('is fetched over http on a loopback host', async () => {
     jwksUri = `${issuer}/.well-known/jwks.json`;
     await expect(exchange()).resolves.toBeDefined();
+  });
+
+  it('is not followed through a redirect, even to the very same keys (as the doctor checks it: STS_ISSUER_FETCH)', async () => {
+    jwksUri = `${issuer}/moved/jwks.json`;
+    await expectAwsError(exchange(), { code: 'InvalidIdentityToken', status: 400, message: NO_KEY });
   });
 
   it('is refused with any scheme other than https or loopback http (a data: URL carrying the very same keys)', async () => {

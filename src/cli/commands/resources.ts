@@ -84,128 +84,234 @@ function positiveInteger(value: string, flag: string): number {
   return Number(value);
 }
 
-export function registerResourceCommands(program: Command): void {
-  const tenants = group(program, 'tenants', 'Tenants: each has its own OIDC issuer and signing keys.');
-  withCommonOptions(tenants.command('create').description('Create a tenant (and its first signing keys).'))
-    .requiredOption('--id <id>', 'tenant id ([a-z0-9-], 3–63)')
-    .option('--name <name>', 'display name (default: the id)')
-    .action(async (flags: CommonFlags & { id: string; name?: string }) => printResource(await call<Row>(flags, 'POST', '/tenants', { id: flags.id, name: flags.name ?? flags.id }), flags.json));
-  withCommonOptions(tenants.command('list').description('List the tenants.')).action(async (flags: CommonFlags) =>
-    printList(await call<Row>(flags, 'GET', '/tenants'), 'tenants', ['id', 'name', 'issuer'], flags.json),
-  );
-  withCommonOptions(tenants.command('get').description('Show one tenant.').argument('<id>', 'tenant id')).action(async (id: string, flags: CommonFlags) =>
-    printResource(await call<Row>(flags, 'GET', `/tenants/${segment(id)}`), flags.json),
-  );
+type Flags = CommonFlags & Record<string, unknown>;
 
-  const tokenConfigs = group(program, 'token-configs', "Token configs: a tenant's token shapes (audience, subject template, lifetime).");
-  withCommonOptions(tokenConfigs.command('create').description('Create a token config.'))
-    .requiredOption('--tenant <id>', 'the tenant')
-    .requiredOption('--name <name>', 'name ([a-z0-9-])')
-    .requiredOption('--subject-template <template>', 'sub template, e.g. app:deployment:{deployment}:component:{component}')
-    .option('--audience <aud>', 'aud claim (default sts.amazonaws.com)')
-    .option('--lifetime-seconds <n>', 'token lifetime')
-    .action(async (flags: CommonFlags & { name: string; subjectTemplate: string; audience?: string; lifetimeSeconds?: string }) =>
-      printResource(
-        await call<Row>(flags, 'POST', tenantPath(flags, '/token-configs'), {
-          name: flags.name,
-          subjectTemplate: flags.subjectTemplate,
-          ...(flags.audience === undefined ? {} : { audience: flags.audience }),
-          ...(flags.lifetimeSeconds === undefined ? {} : { lifetimeSeconds: positiveInteger(flags.lifetimeSeconds, '--lifetime-seconds') }),
-        }),
-        flags.json,
-      ),
-    );
-  withCommonOptions(tokenConfigs.command('list').description("List a tenant's token configs.").requiredOption('--tenant <id>', 'the tenant')).action(async (flags: CommonFlags) =>
-    printList(await call<Row>(flags, 'GET', tenantPath(flags, '/token-configs')), 'tokenConfigs', ['name', 'audience', 'subjectTemplate', 'lifetimeSeconds'], flags.json),
-  );
-  withCommonOptions(tokenConfigs.command('get').description('Show one token config.').argument('<name>', 'token config name').requiredOption('--tenant <id>', 'the tenant')).action(
-    async (name: string, flags: CommonFlags) => printResource(pick(await call<Row>(flags, 'GET', tenantPath(flags, '/token-configs')), 'tokenConfigs', 'name', name, 'token config'), flags.json),
-  );
+interface CreateFlag {
+  flags: string;
+  description: string;
+  required?: boolean;
+  default?: string;
+}
 
-  const workloads = group(program, 'workloads', "Workloads: a tenant's deployments and components that get tokens and credentials.");
-  withCommonOptions(workloads.command('create').description('Create a workload; its secret is shown only in this answer.'))
-    .requiredOption('--tenant <id>', 'the tenant')
-    .requiredOption('--deployment <d>', 'deployment')
-    .requiredOption('--component <c>', 'component')
-    .option('--region <r>', 'region')
-    .action(async (flags: CommonFlags & { deployment: string; component: string; region?: string }) =>
-      printResource(
-        await call<Row>(flags, 'POST', tenantPath(flags, '/workloads'), {
-          deployment: flags.deployment,
-          component: flags.component,
-          ...(flags.region === undefined ? {} : { region: flags.region }),
-        }),
-        flags.json,
-        'secret',
-      ),
-    );
-  withCommonOptions(workloads.command('list').description("List a tenant's workloads.").requiredOption('--tenant <id>', 'the tenant')).action(async (flags: CommonFlags) =>
-    printList(await call<Row>(flags, 'GET', tenantPath(flags, '/workloads')), 'workloads', ['id', 'deployment', 'component', 'region', 'subject'], flags.json),
-  );
-  withCommonOptions(workloads.command('get').description('Show one workload.').argument('<id>', 'workload id').requiredOption('--tenant <id>', 'the tenant')).action(
-    async (id: string, flags: CommonFlags) => printResource(pick(await call<Row>(flags, 'GET', tenantPath(flags, '/workloads')), 'workloads', 'id', id, 'workload'), flags.json),
-  );
+/** One resource of the admin API, as the CLI offers it. */
+interface ResourceCommands {
+  group: string;
+  description: string;
+  /** Under /api/v1, and under /tenants/{--tenant} when tenantScoped (every subcommand then requires --tenant). */
+  path: string;
+  tenantScoped: boolean;
+  /** The list answer's key, the column a row is found by, and the columns `list` shows. */
+  listKey: string;
+  idField: string;
+  columns: readonly string[];
+  list: string;
+  create?: {
+    description: string;
+    /** After the common flags (and --tenant), in this order. */
+    flags: readonly CreateFlag[];
+    body: (flags: Flags) => Row;
+    /** A secret in the answer, shown with a warning that it is shown only now. */
+    secretField?: string;
+  };
+  /** `from: 'list'`: the API has no single GET, the row is picked from the list. */
+  get?: { description: string; argument: string; argumentDescription: string; from: 'path' | 'list'; what: string };
+  /** POST <path><suffix>, answered with the list (`keys rotate`). */
+  listingActions?: ReadonlyArray<{ name: string; description: string; suffix: string }>;
+  remove?: { description: string; argument: string; argumentDescription: string; done: (id: string) => string; jsonAnswer: (id: string) => Row };
+}
 
-  const connections = group(program, 'connections', "Connections between a tenant and its customers' AWS roles.");
-  withCommonOptions(connections.command('create').description('Bind a role: the server proves the exchange before saving (unless --no-verify).'))
-    .requiredOption('--tenant <id>', 'the tenant')
-    .requiredOption('--name <name>', 'connection name ([a-z0-9-])')
-    .requiredOption('--role-arn <arn>', "the customer's role")
-    .requiredOption('--token-config <name>', 'token config whose tokens the role trusts')
-    .option('--region <region>', 'STS region', 'us-east-1')
-    .option('--no-verify', 'save without proving the exchange first')
-    .action(async (flags: CommonFlags & { name: string; roleArn: string; tokenConfig: string; region: string; verify: boolean }) =>
-      printResource(
-        await call<Row>(flags, 'POST', tenantPath(flags, '/connections'), {
-          name: flags.name,
-          roleArn: flags.roleArn,
-          region: flags.region,
-          tokenConfig: flags.tokenConfig,
-          ...(flags.verify ? {} : { verify: false }),
-        }),
-        flags.json,
-      ),
-    );
-  withCommonOptions(connections.command('list').description("List a tenant's connections.").requiredOption('--tenant <id>', 'the tenant')).action(async (flags: CommonFlags) =>
-    printList(await call<Row>(flags, 'GET', tenantPath(flags, '/connections')), 'connections', ['name', 'roleArn', 'region', 'tokenConfig'], flags.json),
-  );
-  withCommonOptions(connections.command('get').description('Show one connection.').argument('<name>', 'connection name').requiredOption('--tenant <id>', 'the tenant')).action(
-    async (name: string, flags: CommonFlags) => printResource(await call<Row>(flags, 'GET', tenantPath(flags, `/connections/${segment(name)}`)), flags.json),
-  );
-  withCommonOptions(connections.command('delete').description('Delete a connection.').argument('<name>', 'connection name').requiredOption('--tenant <id>', 'the tenant')).action(
-    async (name: string, flags: CommonFlags) => {
-      const answer = await call<Row | undefined>(flags, 'DELETE', tenantPath(flags, `/connections/${segment(name)}`));
-      if (flags.json) printJson(answer ?? { deleted: name });
-      else printLine(`Deleted connection ${name}.`);
+const text = (flags: Flags, name: string): string => flags[name] as string;
+const optional = (flags: Flags, name: string, key = name): Row => (flags[name] === undefined ? {} : { [key]: flags[name] });
+
+/** The resource CLI, one entry a resource: what `registerResourceCommands` registers. */
+const RESOURCES: readonly ResourceCommands[] = [
+  {
+    group: 'tenants',
+    description: 'Tenants: each has its own OIDC issuer and signing keys.',
+    path: '/tenants',
+    tenantScoped: false,
+    listKey: 'tenants',
+    idField: 'id',
+    columns: ['id', 'name', 'issuer'],
+    list: 'List the tenants.',
+    create: {
+      description: 'Create a tenant (and its first signing keys).',
+      flags: [
+        { flags: '--id <id>', description: 'tenant id ([a-z0-9-], 3–63)', required: true },
+        { flags: '--name <name>', description: 'display name (default: the id)' },
+      ],
+      body: (flags) => ({ id: text(flags, 'id'), name: (flags.name as string | undefined) ?? text(flags, 'id') }),
     },
-  );
+    get: { description: 'Show one tenant.', argument: 'id', argumentDescription: 'tenant id', from: 'path', what: 'tenant' },
+  },
+  {
+    group: 'token-configs',
+    description: "Token configs: a tenant's token shapes (audience, subject template, lifetime).",
+    path: '/token-configs',
+    tenantScoped: true,
+    listKey: 'tokenConfigs',
+    idField: 'name',
+    columns: ['name', 'audience', 'subjectTemplate', 'lifetimeSeconds'],
+    list: "List a tenant's token configs.",
+    create: {
+      description: 'Create a token config.',
+      flags: [
+        { flags: '--name <name>', description: 'name ([a-z0-9-])', required: true },
+        { flags: '--subject-template <template>', description: 'sub template, e.g. app:deployment:{deployment}:component:{component}', required: true },
+        { flags: '--audience <aud>', description: 'aud claim (default sts.amazonaws.com)' },
+        { flags: '--lifetime-seconds <n>', description: 'token lifetime' },
+      ],
+      body: (flags) => ({
+        name: text(flags, 'name'),
+        subjectTemplate: text(flags, 'subjectTemplate'),
+        ...optional(flags, 'audience'),
+        ...(flags.lifetimeSeconds === undefined ? {} : { lifetimeSeconds: positiveInteger(text(flags, 'lifetimeSeconds'), '--lifetime-seconds') }),
+      }),
+    },
+    get: { description: 'Show one token config.', argument: 'name', argumentDescription: 'token config name', from: 'list', what: 'token config' },
+  },
+  {
+    group: 'workloads',
+    description: "Workloads: a tenant's deployments and components that get tokens and credentials.",
+    path: '/workloads',
+    tenantScoped: true,
+    listKey: 'workloads',
+    idField: 'id',
+    columns: ['id', 'deployment', 'component', 'region', 'subject'],
+    list: "List a tenant's workloads.",
+    create: {
+      description: 'Create a workload; its secret is shown only in this answer.',
+      flags: [
+        { flags: '--deployment <d>', description: 'deployment', required: true },
+        { flags: '--component <c>', description: 'component', required: true },
+        { flags: '--region <r>', description: 'region' },
+      ],
+      body: (flags) => ({ deployment: text(flags, 'deployment'), component: text(flags, 'component'), ...optional(flags, 'region') }),
+      secretField: 'secret',
+    },
+    get: { description: 'Show one workload.', argument: 'id', argumentDescription: 'workload id', from: 'list', what: 'workload' },
+  },
+  {
+    group: 'connections',
+    description: "Connections between a tenant and its customers' AWS roles.",
+    path: '/connections',
+    tenantScoped: true,
+    listKey: 'connections',
+    idField: 'name',
+    columns: ['name', 'roleArn', 'region', 'tokenConfig'],
+    list: "List a tenant's connections.",
+    create: {
+      description: 'Bind a role: the server proves the exchange before saving (unless --no-verify).',
+      flags: [
+        { flags: '--name <name>', description: 'connection name ([a-z0-9-])', required: true },
+        { flags: '--role-arn <arn>', description: "the customer's role", required: true },
+        { flags: '--token-config <name>', description: 'token config whose tokens the role trusts', required: true },
+        { flags: '--region <region>', description: 'STS region', default: 'us-east-1' },
+        { flags: '--no-verify', description: 'save without proving the exchange first' },
+      ],
+      body: (flags) => ({
+        name: text(flags, 'name'),
+        roleArn: text(flags, 'roleArn'),
+        region: text(flags, 'region'),
+        tokenConfig: text(flags, 'tokenConfig'),
+        ...(flags.verify ? {} : { verify: false }),
+      }),
+    },
+    get: { description: 'Show one connection.', argument: 'name', argumentDescription: 'connection name', from: 'path', what: 'connection' },
+    remove: {
+      description: 'Delete a connection.',
+      argument: 'name',
+      argumentDescription: 'connection name',
+      done: (name) => `Deleted connection ${name}.`,
+      jsonAnswer: (name) => ({ deleted: name }),
+    },
+  },
+  {
+    group: 'keys',
+    description: "Signing keys of a tenant's issuer.",
+    path: '/keys',
+    tenantScoped: true,
+    listKey: 'keys',
+    idField: 'kid',
+    columns: ['kid', 'algorithm', 'state', 'published', 'createdAt'],
+    list: "List a tenant's signing keys.",
+    listingActions: [{ name: 'rotate', description: 'Rotate: a new key is published now and signs once caches have seen it.', suffix: '/rotate' }],
+  },
+  {
+    group: 'api-keys',
+    description: 'API keys for operators and automation.',
+    path: '/api-keys',
+    tenantScoped: false,
+    listKey: 'apiKeys',
+    idField: 'id',
+    columns: ['id', 'name', 'role', 'tenant', 'revokedAt'],
+    list: 'List API keys (never their secrets).',
+    create: {
+      description: 'Create an API key; the key is shown only in this answer.',
+      flags: [
+        { flags: '--name <name>', description: 'what the key is for', required: true },
+        { flags: '--role <role>', description: 'admin or viewer', required: true },
+        { flags: '--tenant <id>', description: 'limit the key to one tenant' },
+      ],
+      body: (flags) => ({ name: text(flags, 'name'), role: text(flags, 'role'), ...optional(flags, 'tenant') }),
+      secretField: 'token',
+    },
+    remove: {
+      description: 'Revoke an API key.',
+      argument: 'id',
+      argumentDescription: 'API key id',
+      done: (id) => `Revoked API key ${id}.`,
+      jsonAnswer: (id) => ({ revoked: id }),
+    },
+  },
+];
 
-  const keys = group(program, 'keys', "Signing keys of a tenant's issuer.");
-  withCommonOptions(keys.command('list').description("List a tenant's signing keys.").requiredOption('--tenant <id>', 'the tenant')).action(async (flags: CommonFlags) =>
-    printList(await call<Row>(flags, 'GET', tenantPath(flags, '/keys')), 'keys', ['kid', 'algorithm', 'state', 'published', 'createdAt'], flags.json),
-  );
-  withCommonOptions(keys.command('rotate').description('Rotate: a new key is published now and signs once caches have seen it.').requiredOption('--tenant <id>', 'the tenant')).action(
-    async (flags: CommonFlags) => printList(await call<Row>(flags, 'POST', tenantPath(flags, '/keys/rotate'), {}), 'keys', ['kid', 'algorithm', 'state', 'published', 'createdAt'], flags.json),
-  );
+function registerResource(program: Command, resource: ResourceCommands): void {
+  const parent = group(program, resource.group, resource.description);
+  const scoped = (command: Command): Command => (resource.tenantScoped ? command.requiredOption('--tenant <id>', 'the tenant') : command);
+  const base = (flags: Flags): string => (resource.tenantScoped ? tenantPath(flags, resource.path) : resource.path);
+  const one = (flags: Flags, id: string): string => `${base(flags)}/${segment(id)}`;
+  const { create, get, remove } = resource;
 
-  const apiKeys = group(program, 'api-keys', 'API keys for operators and automation.');
-  withCommonOptions(apiKeys.command('create').description('Create an API key; the key is shown only in this answer.'))
-    .requiredOption('--name <name>', 'what the key is for')
-    .requiredOption('--role <role>', 'admin or viewer')
-    .option('--tenant <id>', 'limit the key to one tenant')
-    .action(async (flags: CommonFlags & { name: string; role: string }) =>
-      printResource(
-        await call<Row>(flags, 'POST', '/api-keys', { name: flags.name, role: flags.role, ...(flags.tenant === undefined ? {} : { tenant: flags.tenant }) }),
-        flags.json,
-        'token',
-      ),
+  if (create !== undefined) {
+    const command = scoped(withCommonOptions(parent.command('create').description(create.description)));
+    for (const flag of create.flags) {
+      if (flag.required) command.requiredOption(flag.flags, flag.description);
+      else if (flag.default !== undefined) command.option(flag.flags, flag.description, flag.default);
+      else command.option(flag.flags, flag.description);
+    }
+    command.action(async (flags: Flags) => printResource(await call<Row>(flags, 'POST', base(flags), create.body(flags)), flags.json, create.secretField));
+  }
+  withCommonOptions(scoped(parent.command('list').description(resource.list))).action(async (flags: Flags) =>
+    printList(await call<Row>(flags, 'GET', base(flags)), resource.listKey, resource.columns, flags.json),
+  );
+  if (get !== undefined) {
+    withCommonOptions(scoped(parent.command('get').description(get.description).argument(`<${get.argument}>`, get.argumentDescription))).action(
+      async (id: string, flags: Flags) =>
+        printResource(
+          get.from === 'path'
+            ? await call<Row>(flags, 'GET', one(flags, id))
+            : pick(await call<Row>(flags, 'GET', base(flags)), resource.listKey, resource.idField, id, get.what),
+          flags.json,
+        ),
     );
-  withCommonOptions(apiKeys.command('list').description('List API keys (never their secrets).')).action(async (flags: CommonFlags) =>
-    printList(await call<Row>(flags, 'GET', '/api-keys'), 'apiKeys', ['id', 'name', 'role', 'tenant', 'revokedAt'], flags.json),
-  );
-  withCommonOptions(apiKeys.command('delete').description('Revoke an API key.').argument('<id>', 'API key id')).action(async (id: string, flags: CommonFlags) => {
-    const answer = await call<Row | undefined>(flags, 'DELETE', `/api-keys/${segment(id)}`);
-    if (flags.json) printJson(answer ?? { revoked: id });
-    else printLine(`Revoked API key ${id}.`);
-  });
+  }
+  for (const action of resource.listingActions ?? []) {
+    withCommonOptions(scoped(parent.command(action.name).description(action.description))).action(async (flags: Flags) =>
+      printList(await call<Row>(flags, 'POST', `${base(flags)}${action.suffix}`, {}), resource.listKey, resource.columns, flags.json),
+    );
+  }
+  if (remove !== undefined) {
+    withCommonOptions(scoped(parent.command('delete').description(remove.description).argument(`<${remove.argument}>`, remove.argumentDescription))).action(
+      async (id: string, flags: Flags) => {
+        const answer = await call<Row | undefined>(flags, 'DELETE', one(flags, id));
+        if (flags.json) printJson(answer ?? remove.jsonAnswer(id));
+        else printLine(remove.done(id));
+      },
+    );
+  }
+}
+
+export function registerResourceCommands(program: Command): void {
+  for (const resource of RESOURCES) registerResource(program, resource);
 }

@@ -1,4 +1,5 @@
 import { type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput, createLocalJWKSet, errors } from 'jose';
+import { STS_ISSUER_FETCH } from '../../policy/index.js';
 import { AwsError } from '../aws_error.js';
 import { isLoopbackHost } from '../iam/provider_url.js';
 
@@ -12,11 +13,8 @@ import { isLoopbackHost } from '../iam/provider_url.js';
 export const VERIFICATION_KEY_UNAVAILABLE =
   "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
 
-/** STS gives up on an identity provider that takes longer than 5 seconds (AWS-REFERENCE §2.8). */
-const FETCH_TIMEOUT_MS = 5_000;
-
-/** Largest discovery or JWKS document read (a JWKS of a few dozen keys is a few KiB); larger is a fetch failure. */
-export const MAX_DOCUMENT_BYTES = 256 * 1024;
+/** Largest discovery or JWKS document read; larger is a fetch failure (STS_ISSUER_FETCH, shared with the doctor). */
+export const MAX_DOCUMENT_BYTES = STS_ISSUER_FETCH.maxDocumentBytes;
 
 /** An unknown `kid` refetches an issuer's JWKS at most once per this long; other unknown kids meanwhile fail. */
 export const UNKNOWN_KID_REFETCH_INTERVAL_MS = 30_000;
@@ -33,7 +31,7 @@ export class IssuerKeyCache {
   private readonly cache = new Map<string, CachedKeys>();
   private readonly lastUnknownKidRefetch = new Map<string, number>();
 
-  constructor(private readonly timeoutMs: number = FETCH_TIMEOUT_MS) {}
+  constructor(private readonly timeoutMs: number = STS_ISSUER_FETCH.timeoutMs) {}
 
   /** The key that verifies a token with `header` from `issuer`, or InvalidIdentityToken. */
   async keyFor(issuer: string, header: JWSHeaderParameters, now: number): Promise<VerificationKey> {
@@ -75,9 +73,13 @@ export class IssuerKeyCache {
       const response = await fetch(url, {
         signal: AbortSignal.timeout(this.timeoutMs),
         headers: { accept: 'application/json' },
-        redirect: 'error',
+        // A redirect is not followed (STS_ISSUER_FETCH): its 3xx is a failure like any status but 200.
+        redirect: STS_ISSUER_FETCH.redirect,
       });
-      if (response.status !== 200) throw keyUnavailable();
+      if (response.status !== STS_ISSUER_FETCH.status) {
+        await response.body?.cancel().catch(() => undefined);
+        throw keyUnavailable();
+      }
       const body: unknown = JSON.parse(await readCapped(response, MAX_DOCUMENT_BYTES));
       if (typeof body !== 'object' || body === null) throw keyUnavailable();
       return { body, maxAgeSeconds: maxAgeOf(response.headers.get('cache-control')) };

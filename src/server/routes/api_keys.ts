@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { ConflictError, NotFoundError } from '../../core/index.js';
-import { hashSecret, type ApiKeyRecord, type ApiKeyRole } from '../../store/index.js';
+import type { ApiKeyRecord, ApiKeyRole } from '../../store/index.js';
 import { actorOf } from '../../access/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
@@ -58,31 +56,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: RouteContext): v
       },
     },
     async (request, reply) => {
-      const { name, role, tenant } = request.body;
-      if (tenant !== undefined && !(await ctx.store.tenants.find(tenant))) {
-        throw new NotFoundError('tenant_not_found', `No tenant ${tenant}.`, { tenant });
-      }
-      const token = `rb_${role === 'viewer' ? 'view' : role}_${randomBytes(32).toString('base64url')}`;
-      const key: ApiKeyRecord = {
-        id: `key-${randomBytes(8).toString('hex')}`,
-        tenantId: tenant ?? null,
-        name,
-        role,
-        secretHash: hashSecret(token),
-        createdAt: new Date(ctx.now()).toISOString(),
-        revokedAt: null,
-      };
-      await ctx.store.transaction(async (tx) => {
-        await tx.apiKeys.insert(key);
-        await tx.audit.record({
-          tenantId: key.tenantId,
-          actor: actorOf(request),
-          action: 'api_key.created',
-          target: key.id,
-          requestId: request.id,
-          details: { name, role, tenant: key.tenantId },
-        });
-      });
+      const { key, token } = await ctx.apiKeys.issue(request.body, { actor: actorOf(request), requestId: request.id });
       return reply.status(201).header('cache-control', 'no-store').send({ ...view(key), token });
     },
   );
@@ -99,7 +73,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: RouteContext): v
         response: { 200: { type: 'object', properties: { apiKeys: { type: 'array', items: apiKeySchema } } }, 401: errorResponseSchema, 403: errorResponseSchema },
       },
     },
-    async () => ({ apiKeys: (await ctx.store.apiKeys.list()).map(view) }),
+    async () => ({ apiKeys: (await ctx.apiKeys.list()).map(view) }),
   );
 
   app.delete<{ Params: { id: string } }>(
@@ -115,21 +89,6 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: RouteContext): v
         response: { 200: apiKeySchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema },
       },
     },
-    async (request) => {
-      const key = await ctx.store.apiKeys.find(request.params.id);
-      if (!key) throw new NotFoundError('api_key_not_found', `No API key ${request.params.id}.`, { id: request.params.id });
-      if (key.revokedAt !== null) return view(key);
-      if (key.role === 'admin' && key.tenantId === null && (await ctx.store.apiKeys.countActiveGlobalAdmins()) <= 1) {
-        throw new ConflictError('last_admin_key', 'This is the last admin key for every tenant; issue another before revoking it.', { id: key.id });
-      }
-      const revokedAt = new Date(ctx.now()).toISOString();
-      await ctx.store.transaction(async (tx) => {
-        await tx.apiKeys.revoke(key.id, revokedAt);
-        await tx.audit.record({ tenantId: key.tenantId, actor: actorOf(request), action: 'api_key.revoked', target: key.id, requestId: request.id, details: { name: key.name } });
-      });
-      // Revocation takes effect at once on this replica (others within the authenticator's cache lifetime).
-      ctx.auth.invalidate();
-      return view({ ...key, revokedAt });
-    },
+    async (request) => view(await ctx.apiKeys.revoke(request.params.id, { actor: actorOf(request), requestId: request.id })),
   );
 }

@@ -57,8 +57,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: RouteContext): vo
     },
     async (request) => {
       const { after, limit, action } = request.query;
-      await ctx.issuer.flushAudit(); // token.issued events are buffered off the hot path
-      const events = await ctx.store.audit.list({
+      const events = await ctx.audit.list({
         tenantId: request.params.tenant,
         ...(after === undefined ? {} : { after }),
         ...(limit === undefined ? {} : { limit }),

@@ -112,7 +112,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
       }
       const session = await ctx.sessions.create(finished.identity, ctx.now(), finished.cli?.challenge);
       const actor = { type: 'user', sub: finished.identity.sub, ...(finished.identity.email === undefined ? {} : { email: finished.identity.email }), issuer: finished.identity.issuer };
-      await ctx.store.audit.record({
+      await ctx.audit.record({
         actor: JSON.stringify(actor),
         action: 'operator.signed_in',
         requestId: request.id,
@@ -143,7 +143,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
     async (request, reply) => {
       if (request.operatorSessionId === undefined) throw new UnauthenticatedError('not_a_session', 'Only a session can sign out; an API key is revoked instead.');
       await ctx.sessions.end(request.operatorSessionId, ctx.now());
-      await ctx.store.audit.record({ actor: actorOf(request), action: 'operator.signed_out', requestId: request.id, details: {} });
+      await ctx.audit.record({ actor: actorOf(request), action: 'operator.signed_out', requestId: request.id, details: {} });
       clearSessionCookies(request, reply);
       return reply.status(204).send();
     },

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../../access/index.js';
-import { ConflictError, NotFoundError } from '../../core/index.js';
+import { UnprocessableError } from '../../core/index.js';
 import { DB_ENGINES, DatabaseIamAuthDisabledError, FIELDS_BY_ENGINE, parseDbAuthRequest, REQUIRED_FIELDS_BY_ENGINE } from '../../db_auth/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
 import type { RouteContext } from './route_context.js';
@@ -72,7 +72,7 @@ export function registerDbAuthCheckRoutes(app: FastifyInstance, ctx: RouteContex
         summary: "Gets a database password for a workload through the connection's role chain, as the workload would; answers all but the password",
         description:
           'The same request as POST /api/v1/db-auth-token (engine and its fields), for the workload named in `workload`. Nothing secret is ' +
-          'returned: the password is replaced by its length; audited as `db_auth.checked`. Errors as db-auth-token, plus 404 `workload_not_found`, 409 `workload_disabled`.',
+          'returned: the password is replaced by its length; audited as `db_auth.checked`. Errors as db-auth-token, plus 404 `workload_not_found`, 422 `workload_disabled`.',
         security: [{ adminToken: [] }],
         params,
         body: {
@@ -110,7 +110,6 @@ export function registerDbAuthCheckRoutes(app: FastifyInstance, ctx: RouteContex
           401: errorResponseSchema,
           403: errorResponseSchema,
           404: errorResponseSchema,
-          409: errorResponseSchema,
           422: errorResponseSchema,
           503: errorResponseSchema,
         },
@@ -122,13 +121,12 @@ export function registerDbAuthCheckRoutes(app: FastifyInstance, ctx: RouteContex
       const { tenant, connection: name } = request.params;
       const { workload: workloadId, ...rest } = request.body;
       const { request: dbRequest } = parseDbAuthRequest({ ...rest, connection: name });
-      const workload = await ctx.store.workloads.find(tenant, workloadId);
-      if (!workload) throw new NotFoundError('workload_not_found', `Tenant ${tenant} has no workload ${workloadId}.`, { workload: workloadId });
-      if (workload.disabledAt !== null) throw new ConflictError('workload_disabled', `Workload ${workloadId} is disabled: it gets no credentials.`, { workload: workloadId });
+      const workload = await ctx.issuer.requireWorkload(tenant, workloadId);
+      if (workload.disabledAt !== null) throw new UnprocessableError('workload_disabled', `Workload ${workloadId} is disabled: it gets no credentials.`, { workload: workloadId });
       const connection = await ctx.connections.lookup.require(tenant, name);
       const { credentials } = await ctx.dbAuth.issue(workload, connection, dbRequest);
       // An operator got a database password as a workload: who, as whom, for what (never the password).
-      await ctx.store.audit.record({
+      await ctx.audit.record({
         tenantId: tenant,
         actor: actorOf(request),
         action: 'db_auth.checked',

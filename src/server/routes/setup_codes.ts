@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf, bearerToken } from '../../access/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
-import { exchangeSetupCode, issueSetupCode, SETUP_CODE_TTL, SETUP_SESSION_TTL_SECONDS, type IssuedSetupCode, type SetupCodeRequest } from '../../access/index.js';
+import { SETUP_CODE_TTL, SETUP_SESSION_TTL_SECONDS, type IssuedSetupCode, type SetupCodeRequest } from '../../access/index.js';
 import { downloadVerifyRunLines, setupCliDownload, setupCliUrl } from '../setup_cli_download.js';
 import { tenantParams } from './issuer_schemas.js';
 import { trustPolicyDocument } from './trust_policy.js';
@@ -125,7 +125,7 @@ export function registerSetupCodeRoutes(app: FastifyInstance, ctx: RouteContext)
       },
     },
     async (request, reply) => {
-      const issued = await issueSetupCode(ctx, request.params.tenant, request.body, { actor: actorOf(request), requestId: request.id });
+      const issued = await ctx.setupCodes.issue(request.params.tenant, request.body, { actor: actorOf(request), requestId: request.id });
       const serverUrl = serverUrlOf(request);
       const command = setupCommandFor(serverUrl, issued);
       const download = setupCliDownload();
@@ -151,7 +151,7 @@ export function registerSetupCodeRoutes(app: FastifyInstance, ctx: RouteContext)
     {
       // The code is the whole request: exchanged and answered before any body is read (401 before 400).
       onRequest: async (request, reply) => {
-        const { sessionToken, grant } = await exchangeSetupCode(ctx, bearerToken(request, 'set-up code'), request.id);
+        const { sessionToken, grant } = await ctx.setupCodes.exchange(bearerToken(request, 'set-up code'), request.id);
         // Answered here: returning the reply tells fastify the request is done (no body read, no handler).
         return reply
           .status(200)
