@@ -4,22 +4,13 @@
  *   signatures/s on one core (goal ≥ 0.5);
  * - the tenant JWKS requests/s ÷ nginx (one worker) serving the same bytes from a file (goal ≥ 0.6).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { loadConfig } from '../src/config/index.js';
-import { createLogger } from '../src/server/index.js';
-import { startServerRuntime } from '../src/runtime/index.js';
 import type { BenchResult } from './bench_result.js';
-
-const execFileAsync = promisify(execFile);
-const DURATION = process.env.BENCH_DURATION ?? '8s';
-const CONNECTIONS = '64';
-const ADMIN_TOKEN = 'rb_admin_bench_0123456789abcdefghijklmnop';
+import { BENCH_CONNECTIONS as CONNECTIONS, BENCH_DURATION as DURATION, freePort, measureTokens, startBenchServer, wrk } from './bench_server.js';
 
 /** Tight-loop ES256 signatures per second on one core: the ceiling a token endpoint is measured against. */
 function rawEs256SignaturesPerSecond(ms = 3000): number {
@@ -34,27 +25,6 @@ function rawEs256SignaturesPerSecond(ms = 3000): number {
     count += 500;
   }
   return (count * 1000) / (performance.now() - start);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Runs wrk against `url`; refuses to report a figure when any response was not 2xx/3xx. */
-async function wrk(url: string, script?: string, duration = DURATION): Promise<number> {
-  const args = ['-t1', `-c${CONNECTIONS}`, `-d${duration}`, ...(script ? ['-s', script] : []), url];
-  const { stdout } = await execFileAsync('wrk', args, { timeout: 120_000 });
-  if (/Non-2xx or 3xx responses/.test(stdout)) throw new Error(`wrk saw errors:\n${stdout}`);
-  const match = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
-  if (!match) throw new Error(`unexpected wrk output:\n${stdout}`);
-  return Number(match[1]);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -133,40 +103,16 @@ interface ServerFigures {
 
 /** Starts a rolebridge server with `signing` mode, seeds a tenant, and measures both endpoints with wrk. */
 async function measureServer(dir: string, signing: 'worker' | 'inline'): Promise<ServerFigures> {
-  const config = loadConfig(
-    { ROLEBRIDGE_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'), ROLEBRIDGE_ADMIN_TOKEN: ADMIN_TOKEN },
-    { databaseUrl: `sqlite:${join(dir, `bench-${signing}.db`)}`, host: '127.0.0.1', port: 0, logLevel: 'warn', dataDir: dir },
-  );
-  const runtime = await startServerRuntime(config, { logger: createLogger({ level: 'warn' }), defaultMetrics: false, issuerSigning: signing });
+  const server = await startBenchServer({ name: signing, dir, runtime: { issuerSigning: signing } });
   try {
-    const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
-    const post = async (path: string, body: unknown): Promise<Record<string, string>> => {
-      const response = await fetch(`${runtime.url}/api/v1${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
-      if (response.status !== 201) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as Record<string, string>;
-    };
-    const tenant = await post('/tenants', { id: 'bench', name: 'Bench' });
-    await post('/tenants/bench/token-configs', {
-      name: 'default',
-      subjectTemplate: 'tenant:{tenant}:deployment:{deployment}:component:{component}',
-      sessionTags: { principalTags: { Deployment: '{deployment}' } },
-    });
-    const workload = await post('/tenants/bench/workloads', { deployment: 'prod', component: 'api', region: 'eu-west-1' });
-    const script = join(dir, `token-${signing}.lua`);
-    writeFileSync(
-      script,
-      `wrk.method = "POST"\nwrk.body = "{}"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${workload.secret}"\n`,
-    );
-    const tokenUrl = `${runtime.url}/api/v1/token`;
-    const jwksUrl = `${tenant.issuer}/.well-known/jwks.json`;
+    const tokens = await measureTokens(server);
+    const jwksUrl = `${server.issuer}/.well-known/jwks.json`;
     const jwksBody = Buffer.from(await (await fetch(jwksUrl)).arrayBuffer());
-    await wrk(tokenUrl, script, '2s'); // warm-up: caches, JIT
-    const tokens = await wrk(tokenUrl, script);
     await wrk(jwksUrl, undefined, '2s');
     const jwks = await wrk(jwksUrl);
     return { tokens, jwks, jwksBody };
   } finally {
-    await runtime.close();
+    await server.close();
   }
 }
 

@@ -33,6 +33,11 @@ export interface Config {
   databasePoolSize: number;
   /** PostgreSQL: `statement_timeout` of every pooled connection in ms (0: none), so a stuck query cannot hold a request forever. */
   databaseStatementTimeoutMs: number;
+  /**
+   * ROLEBRIDGE_AUDIT_BUFFER_LIMIT: at most this many `token.issued` events are ever not yet in the database; past it
+   * the token endpoint answers 503 `audit_unavailable`. The most a crash can lose.
+   */
+  auditBufferLimit: number;
   /** ROLEBRIDGE_KEY_CUSTODY: `local` (sealed under the master key) or `kms` (new keys are made in AWS KMS). */
   keyCustody: 'local' | 'kms';
   /** ROLEBRIDGE_KMS_REGION, else AWS_REGION; undefined leaves it to the SDK. */
@@ -254,6 +259,7 @@ export function loadConfig(env: Environment = process.env, overrides: Partial<Co
     databaseStatementTimeoutMs:
       overrides.databaseStatementTimeoutMs ??
       parseInteger('ROLEBRIDGE_DATABASE_STATEMENT_TIMEOUT_MS', env.ROLEBRIDGE_DATABASE_STATEMENT_TIMEOUT_MS, 0, 0, 3_600_000),
+    auditBufferLimit: overrides.auditBufferLimit ?? parseInteger('ROLEBRIDGE_AUDIT_BUFFER_LIMIT', env.ROLEBRIDGE_AUDIT_BUFFER_LIMIT, 10_000, 1, 1_000_000),
     keyCustody: overrides.keyCustody ?? parseKeyCustody(env.ROLEBRIDGE_KEY_CUSTODY),
     kmsRegion: overrides.kmsRegion ?? (env.ROLEBRIDGE_KMS_REGION || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined),
     issuerPublished: overrides.issuerPublished ?? parseBoolean('ROLEBRIDGE_ISSUER_PUBLISHED', env.ROLEBRIDGE_ISSUER_PUBLISHED, false),

@@ -77,6 +77,8 @@ export interface IssuerOptions {
   onBackgroundError?: (error: unknown, what: string) => void;
   /** In-memory caches of token configs are re-read after this long (another replica may have written). */
   cacheTtlMs?: number;
+  /** The most `token.issued` events not yet durable (AuditBuffer); default DEFAULT_AUDIT_BUFFER_LIMIT. */
+  auditBufferLimit?: number;
   /**
    * `worker` (default): token signatures are made on a dedicated thread fed in batches; `inline`: on the
    * request's thread. `npm run bench` measures both.
@@ -122,7 +124,7 @@ export class Issuer {
       ...(this.signingWorker ? { signingWorker: this.signingWorker } : {}),
     });
     const report = options.onBackgroundError ?? (() => undefined);
-    this.auditBuffer = new AuditBuffer(options.store, (error) => report(error, 'audit flush'));
+    this.auditBuffer = new AuditBuffer(options.store, (error) => report(error, 'audit flush'), options.auditBufferLimit);
     const countToken = options.registry ? registerIssuerMetrics(options.registry, this.keyRing, options.now) : undefined;
     this.tokens = new TokenIssuer({
       store: options.store,
@@ -576,7 +578,7 @@ export class Issuer {
   async close(): Promise<void> {
     if (this.scheduler) clearInterval(this.scheduler);
     this.scheduler = undefined;
-    await this.auditBuffer.flush();
+    await this.auditBuffer.close(); // tokens still being signed (a request whose caller left) are audited too
     await this.signingWorker?.close();
     this.options.kms?.close();
   }

@@ -59,7 +59,8 @@ export function subjectValuesOf(workload: WorkloadRecord): SubjectValues {
 /**
  * The token endpoint's hot path. Warm, it reads nothing from the database: the tenant's signer comes from
  * the key ring, token configs are compiled once per tenant, each (config, workload) payload is serialized
- * once, and per token only iat/nbf/exp/jti are spliced in before signing. The audit event is buffered.
+ * once, and per token only iat/nbf/exp/jti are spliced in before signing. The audit event is buffered
+ * (bounded: see AuditBuffer).
  */
 export class TokenIssuer {
   private readonly configs = new Map<string, TenantTokenConfigs>();
@@ -138,7 +139,14 @@ export class TokenIssuer {
     const iat = Math.floor(nowMs / 1000);
     const exp = iat + config.lifetimeSeconds;
     const jti = randomUUID();
-    const token = await signer.signPayload(payloadJson(payload, iat, exp, jti));
+    auditBuffer.reserve(); // no token without its place in the audit buffer
+    let token: string;
+    try {
+      token = await signer.signPayload(payloadJson(payload, iat, exp, jti));
+    } catch (error) {
+      auditBuffer.release();
+      throw error;
+    }
     countToken?.(tenantId);
     auditBuffer.push({
       tenantId,

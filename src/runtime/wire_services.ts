@@ -64,6 +64,7 @@ export function wireServices(options: WiringOptions): WiredServices {
     now,
     registry: metrics.registry,
     signing: options.issuerSigning ?? 'worker',
+    auditBufferLimit: config.auditBufferLimit,
     onBackgroundError: (error, what) => logger.error({ err: error }, `issuer: ${what} failed`),
   });
   const broker = createBrokerServices({

@@ -6,6 +6,7 @@ import { isRolebridgeError, type ErrorCode } from '../core/index.js';
 import type { ServerDeps } from './deps.js';
 import { installErrorEnvelope } from './error_envelope.js';
 import { issuerDocumentsFastPath } from './issuer_documents_fast_path.js';
+import { lazyRequestLoggerFactory } from './lazy_request_logger.js';
 import { installOpenApi } from './openapi.js';
 import { authenticateFirst } from './authenticate_first.js';
 import { clientErrorEnvelope } from './client_error_envelope.js';
@@ -35,6 +36,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Our own onResponse hook logs requests (quietly for the hot routes); fastify's per-request lines are off.
     logController: new LogController({ disableRequestLogging: true }),
+    // request.log is made when a line is written, not for every request (the hot routes rarely log).
+    childLoggerFactory: lazyRequestLoggerFactory,
     bodyLimit: 256 * 1024,
     // Longer path parameters reach the route (authentication first, then the schema's 400 envelope) instead of
     // fastify's bare 414 from the router. Set under routerOptions: the top-level option warns FSTDEP022 at every start.

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AuditAction } from './audit_actions.js';
+import type { DialectName } from './open_database.js';
+import type { AuditRowValues } from './sqlite_audit_writer.js';
 import type { AuditEventsTable, Database } from './schema.js';
 
 /**
@@ -73,6 +75,37 @@ function randomSuffix(): string {
   return suffix;
 }
 
+/** An event as it is stored: its id and time given, defaults filled in. */
+export function completeEvent(event: NewAuditEvent): AuditEvent {
+  const now = Date.now();
+  return {
+    id: nextEventId(now),
+    occurredAt: event.occurredAt ?? new Date(now).toISOString(),
+    tenantId: event.tenantId ?? null,
+    actor: actorOfText(event.actor),
+    action: event.action,
+    target: event.target ?? null,
+    outcome: event.outcome ?? 'success',
+    requestId: event.requestId ?? null,
+    details: event.details ?? {},
+  };
+}
+
+/** The row's column values, in the order of AuditRowValues. */
+export function rowValuesOf(full: AuditEvent): AuditRowValues {
+  return [
+    full.id,
+    full.occurredAt,
+    full.tenantId,
+    typeof full.actor === 'string' ? full.actor : JSON.stringify(full.actor),
+    full.action,
+    full.target,
+    full.outcome,
+    full.requestId,
+    JSON.stringify(full.details),
+  ];
+}
+
 /** Time-ordered ids: events written in the same millisecond still sort in write order. */
 function nextEventId(now: number): string {
   if (now === lastIdTime) sequence += 1;
@@ -92,7 +125,10 @@ export interface AuditQuery {
 }
 
 export class AuditLog {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName = 'sqlite',
+  ) {}
 
   async record(event: NewAuditEvent): Promise<AuditEvent> {
     const [full] = await this.recordMany([event]);
@@ -100,46 +136,42 @@ export class AuditLog {
   }
 
   /**
-   * Several events in one multi-row INSERT (the issuer batches `token.issued` events off its hot path).
-   * Rows per statement stay well under SQLite's and PostgreSQL's bound-parameter limits.
+   * Several events at once (the issuer batches `token.issued` events off its hot path). PostgreSQL: one
+   * INSERT … SELECT FROM unnest of nine array parameters, the same statement text for any batch size. SQLite: a
+   * multi-row INSERT, rows per statement well under its bound-parameter limit.
    */
   async recordMany(events: readonly NewAuditEvent[]): Promise<AuditEvent[]> {
-    const all = events.map((event) => this.complete(event));
-    for (let i = 0; i < all.length; i += 1000) {
-      const chunk = all.slice(i, i + 1000);
+    const all = events.map((event) => completeEvent(event));
+    const rows = all.map(rowValuesOf);
+    if (this.dialect === 'postgres') {
+      if (rows.length > 0) {
+        const columns = Array.from({ length: 9 }, (_, column) => rows.map((row) => row[column]));
+        await sql`INSERT INTO audit_events (id, occurred_at, tenant_id, actor, action, target, outcome, request_id, details)
+          SELECT * FROM unnest(${columns[0]}::text[], ${columns[1]}::text[], ${columns[2]}::text[], ${columns[3]}::text[], ${columns[4]}::text[],
+            ${columns[5]}::text[], ${columns[6]}::text[], ${columns[7]}::text[], ${columns[8]}::text[])`.execute(this.db);
+      }
+      return all;
+    }
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
       await this.db
         .insertInto('audit_events')
         .values(
-          chunk.map((full) => ({
-            id: full.id,
-            occurred_at: full.occurredAt,
-            tenant_id: full.tenantId,
-            actor: typeof full.actor === 'string' ? full.actor : JSON.stringify(full.actor),
-            action: full.action,
-            target: full.target,
-            outcome: full.outcome,
-            request_id: full.requestId,
-            details: JSON.stringify(full.details),
+          chunk.map(([id, occurredAt, tenantId, actor, action, target, outcome, requestId, details]) => ({
+            id,
+            occurred_at: occurredAt,
+            tenant_id: tenantId,
+            actor,
+            action,
+            target,
+            outcome,
+            request_id: requestId,
+            details,
           })),
         )
         .execute();
     }
     return all;
-  }
-
-  private complete(event: NewAuditEvent): AuditEvent {
-    const now = Date.now();
-    return {
-      id: nextEventId(now),
-      occurredAt: event.occurredAt ?? new Date(now).toISOString(),
-      tenantId: event.tenantId ?? null,
-      actor: actorOfText(event.actor),
-      action: event.action,
-      target: event.target ?? null,
-      outcome: event.outcome ?? 'success',
-      requestId: event.requestId ?? null,
-      details: event.details ?? {},
-    };
   }
 
   async list(query: AuditQuery = {}): Promise<AuditEvent[]> {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type MigrationProvider, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import { InvalidInputError, UnavailableError } from '../core/index.js';
 import { migrations } from './migrations/index.js';
@@ -32,7 +32,7 @@ export function openDatabase(databaseUrl: string, options: PoolOptions = {}): Op
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+    return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const pool = new pg.Pool({
@@ -47,6 +47,27 @@ export function openDatabase(databaseUrl: string, options: PoolOptions = {}): Op
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
   }
   throw new InvalidInputError('invalid_configuration', "ROLEBRIDGE_DATABASE_URL: expected 'sqlite:<path>' or 'postgres://…'");
+}
+
+/**
+ * Transactions begin IMMEDIATE: they take the write lock first, waiting (busy_timeout) while another connection
+ * writes. The audit writer thread is a second connection to the same file; a deferred transaction that read
+ * before that thread committed could not take the write lock afterwards (SQLITE_BUSY at once, no waiting).
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,14 +1,16 @@
+import { resolve } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { ConflictError } from '../core/index.js';
 import { ApiKeyRepository } from './api_keys.js';
 import { ClusterJobRepository } from './cluster_jobs.js';
-import { AuditLog } from './audit_log.js';
+import { AuditLog, completeEvent, rowValuesOf, type NewAuditEvent } from './audit_log.js';
 import { ConnectionRepository } from './connections.js';
 import { MasterKeyVerifierRepository } from './master_key_verifiers.js';
 import { OperatorSessionRepository } from './operator_sessions.js';
 import { SetupCodeRepository } from './setup_codes.js';
 import { SigningKeyRepository } from './signing_keys.js';
 import { migrateToLatest, openDatabase, type DialectName, type PoolOptions } from './open_database.js';
+import { SqliteAuditWriter } from './sqlite_audit_writer.js';
 import type { Database } from './schema.js';
 import { TenantRepository } from './tenants.js';
 import { TokenConfigRepository } from './token_configs.js';
@@ -36,7 +38,7 @@ export class Repositories {
     this.tokenConfigs = new TokenConfigRepository(db);
     this.workloads = new WorkloadRepository(db);
     this.apiKeys = new ApiKeyRepository(db);
-    this.audit = new AuditLog(db);
+    this.audit = new AuditLog(db, dialect);
     this.connections = new ConnectionRepository(db);
     this.signingKeys = new SigningKeyRepository(db, dialect);
     this.setupCodes = new SetupCodeRepository(db);
@@ -54,10 +56,25 @@ export class Store extends Repositories {
     readonly connectionUrl = '',
   ) {
     super(db, dialect);
+    this.auditWriter = sqliteAuditWriterFor(connectionUrl, dialect);
   }
 
   /** The migrations this process applied when it opened the database (none when another replica had). */
   migrationsApplied: string[] = [];
+
+  /** SQLite file databases: the thread that writes buffered audit events (started on first use). */
+  private readonly auditWriter: SqliteAuditWriter | undefined;
+
+  /**
+   * Writes a batch of buffered audit events (token.issued) off the request path; resolves once they are
+   * durable. On a SQLite file they go through the audit writer thread (its own connection), so the commit's
+   * wait for the disk never stops the event loop; otherwise through this store's connection.
+   */
+  async appendAudit(events: readonly NewAuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    if (this.auditWriter) await this.auditWriter.write(events.map((event) => rowValuesOf(completeEvent(event))));
+    else await this.audit.recordMany(events);
+  }
 
   /**
    * Runs `work` in one transaction: every write inside lands, or none does. Services check for an existing
@@ -89,8 +106,16 @@ export class Store extends Repositories {
   }
 
   async close(): Promise<void> {
+    await this.auditWriter?.close();
     await this.db.destroy();
   }
+}
+
+/** A writer thread for a SQLite database file; none for `:memory:` (only its own connection sees it) or PostgreSQL. */
+function sqliteAuditWriterFor(url: string, dialect: DialectName): SqliteAuditWriter | undefined {
+  if (dialect !== 'sqlite' || !url.startsWith('sqlite:')) return undefined;
+  const path = url.slice('sqlite:'.length);
+  return path === '' || path === ':memory:' || path.startsWith('file:') ? undefined : new SqliteAuditWriter(resolve(path));
 }
 
 /** A unique or primary key violation: PostgreSQL's SQLSTATE 23505, or better-sqlite3's constraint codes. */
