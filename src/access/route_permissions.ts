@@ -23,6 +23,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = {
   'DELETE /api/v1/tenants/:tenant/connections/:connection': 'connections.write',
   'POST /api/v1/tenants/:tenant/connections/:connection/test': 'connections.test',
   'GET /api/v1/tenants/:tenant/connections/:connection/tests': 'connections.read',
+  'GET /api/v1/tenants/:tenant/connections/:connection/db-auth': 'connections.read',
+  'POST /api/v1/tenants/:tenant/connections/:connection/db-auth-check': 'connections.test',
   'GET /api/v1/tenants/:tenant/trust-policy': 'trust_policy.read',
   'GET /api/v1/tenants/:tenant/keys': 'keys.read',
   'POST /api/v1/tenants/:tenant/keys/rotate': 'keys.rotate',

@@ -10,7 +10,7 @@ export {
   type RedshiftClusterRequest,
   type RedshiftServerlessRequest,
 } from './db_auth_request.js';
-export { parseDbAuthRequest, InvalidDbAuthRequestError } from './parse_db_auth_request.js';
+export { parseDbAuthRequest, InvalidDbAuthRequestError, FIELDS_BY_ENGINE, REQUIRED_FIELDS_BY_ENGINE } from './parse_db_auth_request.js';
 export { DatabaseIamAuthDisabledError, DATABASE_IAM_AUTH_DISABLED_MESSAGE } from './database_iam_auth_disabled_error.js';
 export type { DatabaseCallFailure } from './database_call_error.js';
 export { createRdsAuthToken, RDS_TOKEN_LIFETIME_MS, type RdsAuthToken, type RdsAuthTokenInput } from './rds_auth_token.js';

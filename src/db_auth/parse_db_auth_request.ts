@@ -15,11 +15,19 @@ export class InvalidDbAuthRequestError extends InvalidInputError {
 }
 
 /** What each engine accepts besides `connection` and `engine`; anything else is named as unexpected. */
-const FIELDS_BY_ENGINE: Record<DbEngine, readonly string[]> = {
+export const FIELDS_BY_ENGINE: Record<DbEngine, readonly string[]> = {
   postgres: ['host', 'port', 'dbUser', 'region'],
   mysql: ['host', 'port', 'dbUser', 'region'],
   redshift: ['clusterIdentifier', 'dbUser', 'dbName', 'autoCreate', 'dbGroups', 'durationSeconds', 'region'],
   'redshift-serverless': ['workgroupName', 'dbName', 'durationSeconds', 'region'],
+};
+
+/** The fields an engine cannot do without (the rest have defaults or are optional). */
+export const REQUIRED_FIELDS_BY_ENGINE: Record<DbEngine, readonly string[]> = {
+  postgres: ['host', 'dbUser'],
+  mysql: ['host', 'dbUser'],
+  redshift: ['clusterIdentifier', 'dbUser'],
+  'redshift-serverless': ['workgroupName'],
 };
 
 const CONNECTION_NAME = /^[a-z0-9-]{1,63}$/;

@@ -605,6 +605,14 @@ export class Issuer {
     return this.workloadView(record);
   }
 
+  /** The workload's record (what the broker takes), for an operator acting as it: the database-auth check. */
+  async requireWorkload(tenantId: string, id: string): Promise<WorkloadRecord> {
+    await this.requireTenant(tenantId);
+    const found = await this.options.store.workloads.find(tenantId, id);
+    if (!found) throw new NotFoundError('workload_not_found', `Tenant ${tenantId} has no workload ${id}.`, { workload: id });
+    return found;
+  }
+
   async listWorkloads(tenantId: string): Promise<WorkloadView[]> {
     await this.requireTenant(tenantId);
     const records = await this.options.store.workloads.list(tenantId);

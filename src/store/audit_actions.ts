@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'connection.recovered',
   'connection.drift',
   'credentials.exchanged',
+  'db_auth.checked',
   'setup_code.created',
   'setup_code.exchanged',
   'setup_code.exchange_refused',

@@ -37,6 +37,11 @@ const SAMPLES: Record<string, (tenant: string) => { url: string; body?: unknown 
   'DELETE /api/v1/tenants/:tenant/connections/:connection': (t) => ({ url: `/api/v1/tenants/${t}/connections/nothing-here` }),
   'POST /api/v1/tenants/:tenant/connections/:connection/test': (t) => ({ url: `/api/v1/tenants/${t}/connections/nothing-here/test`, body: {} }),
   'GET /api/v1/tenants/:tenant/connections/:connection/tests': (t) => ({ url: `/api/v1/tenants/${t}/connections/nothing-here/tests` }),
+  'GET /api/v1/tenants/:tenant/connections/:connection/db-auth': (t) => ({ url: `/api/v1/tenants/${t}/connections/nothing-here/db-auth` }),
+  'POST /api/v1/tenants/:tenant/connections/:connection/db-auth-check': (t) => ({
+    url: `/api/v1/tenants/${t}/connections/nothing-here/db-auth-check`,
+    body: { workload: 'nothing-here', engine: 'postgres', host: 'db.example.com', dbUser: 'app' },
+  }),
   'GET /api/v1/tenants/:tenant/trust-policy': (t) => ({ url: `/api/v1/tenants/${t}/trust-policy?tokenConfig=aws&scope=tenant` }),
   'GET /api/v1/tenants/:tenant/keys': (t) => ({ url: `/api/v1/tenants/${t}/keys` }),
   'POST /api/v1/tenants/:tenant/keys/rotate': (t) => ({ url: `/api/v1/tenants/${t}/keys/rotate` }),
@@ -74,7 +79,8 @@ describe('the permission table, route by route and role by role', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer({ driftWatchIntervalSeconds: 0 });
+    // Database auth on, so its operator routes answer by the permission table rather than feature_disabled.
+    server = await startTestServer({ driftWatchIntervalSeconds: 0, env: { ROLEBRIDGE_FEATURE_AWS_DATABASE_IAM_AUTH: 'true' } });
     for (const tenant of ['acme', 'globex']) {
       expect((await call('POST', '/api/v1/tenants', TEST_ADMIN_TOKEN, { id: tenant, name: tenant })).status).toBe(201);
       expect((await call('POST', `/api/v1/tenants/${tenant}/token-configs`, TEST_ADMIN_TOKEN, { name: 'aws', subjectTemplate: 'app:{deployment}' })).status).toBe(201);

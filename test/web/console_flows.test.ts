@@ -10,6 +10,8 @@ import { CONSOLE_ADMIN_TOKEN, startConsoleWorld, trustPolicy, type ConsoleWorld 
 
 const SUBJECT = 'tenant:acme:deployment:prod:component:etl';
 const WRONG_SUBJECT = 'tenant:acme:deployment:prod:component:api';
+/** expect.poll waits 1 s by default; a loaded machine (and the preview's debounce) may need longer. */
+const SLOW = { timeout: 30_000 };
 
 // One browser session walks the flows in order; each step waits for what a person would see (no sleeps).
 describe('web console, driven in chromium', { timeout: 90_000 }, () => {
@@ -125,6 +127,44 @@ describe('web console, driven in chromium', { timeout: 90_000 }, () => {
     await screenshot(page, 'workloads');
     await page.getByRole('button', { name: 'I have stored the secret' }).click();
     expect(await page.getByText(secret!).count()).toBe(0);
+  });
+
+  it('previews the exact claims and size a workload\'s token would carry, following a draft as it is typed', async () => {
+    await page.getByRole('link', { name: 'Token configs' }).click();
+    const preview = page.getByRole('region', { name: 'Claims preview' });
+    await preview.getByLabel('Token config to preview').selectOption('aws');
+    const claims = preview.getByLabel('Token claims');
+    await expect.poll(async () => JSON.parse((await claims.textContent()) ?? '{}') as Record<string, unknown>, SLOW).toMatchObject({ sub: SUBJECT, aud: 'sts.amazonaws.com', iss: issuer });
+    const stored = JSON.parse((await claims.textContent())!) as Record<string, unknown>;
+    for (const claim of ['iat', 'nbf', 'exp', 'jti']) expect(stored).not.toHaveProperty(claim);
+    const size = Number(/^(\d+) bytes/.exec((await preview.getByLabel('Token size').textContent()) ?? '')?.[1]);
+    expect(size).toBeGreaterThan(200);
+
+    // A draft template: the hint says what is wrong while typing and nothing is asked; a good one is previewed.
+    await preview.getByLabel('Draft subject template').fill('app:{deploy}');
+    await preview.getByText('Unknown placeholder {deploy}').waitFor();
+    await preview.getByLabel('Draft subject template').fill('app:{deployment}/{component}@{workload}');
+    await preview.getByText('Previewing a draft: nothing is saved.').waitFor();
+    await expect.poll(async () => (JSON.parse((await claims.textContent()) ?? '{}') as { sub?: string }).sub, SLOW).toMatch(/^app:prod\/etl@wl_/);
+    await preview.getByLabel('Draft claims (JSON)').fill('{"plan": "enterprise"');
+    await preview.getByText('Claims are not valid JSON yet.').waitFor();
+    await preview.getByLabel('Draft claims (JSON)').fill('{"plan": "enterprise"}');
+    await preview.getByLabel('Draft session tags').fill('team*=data');
+    await expect.poll(async () => JSON.parse((await claims.textContent()) ?? '{}') as Record<string, unknown>, SLOW).toMatchObject({
+      plan: 'enterprise',
+      'https://aws.amazon.com/tags': { principal_tags: { team: ['data'] }, transitive_tag_keys: ['team'] },
+    });
+    await expect.poll(async () => Number(/^(\d+) bytes/.exec((await preview.getByLabel('Token size').textContent()) ?? '')?.[1]), SLOW).toBeGreaterThan(size);
+    await expectAccessible('claims preview');
+    await screenshot(page, 'claims-preview');
+
+    // A draft only the server can judge: its refusal, code and message, in place.
+    watch.expect('POST', '/api/v1/tenants/acme/token-configs/aws/preview', 400);
+    await preview.getByLabel('Draft claims (JSON)').fill('{"sub": "me"}');
+    await preview.getByRole('alert').filter({ hasText: 'reserved_claim' }).waitFor();
+    // The stored config is untouched.
+    const listed = await world.admin<{ tokenConfigs: Array<{ name: string; subjectTemplate: string; claims: object }> }>('GET', '/api/v1/tenants/acme/token-configs');
+    expect(listed.tokenConfigs.find((config) => config.name === 'aws')).toMatchObject({ subjectTemplate: 'tenant:{tenant}:deployment:{deployment}:component:{component}', claims: {} });
   });
 
   it('refuses a connection whose trust is wrong with the diagnosis in place, then saves it once the trust is fixed', async () => {
@@ -260,6 +300,44 @@ describe('web console, driven in chromium', { timeout: 90_000 }, () => {
     await page.getByText('No audit events match these filters').waitFor();
   });
 
+  it('shows Database auth on a connection only while the server has it on, with its engines and a "Get token" check', async () => {
+    // After the audit-log step: a check here warms the broker's cache, and that step counts a fresh exchange.
+    const dbAuthAnswer = page.waitForResponse((response) => new URL(response.url()).pathname.endsWith('/connections/etl/db-auth'));
+    await page.goto(`${world.url}/tenants/acme/connections/etl`);
+    expect(await (await dbAuthAnswer).json()).toMatchObject({ enabled: false });
+    await page.getByRole('heading', { name: 'Test history' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Database auth' }).count()).toBe(0);
+
+    world.server.deps.config.features.awsDatabaseIamAuth = true; // ROLEBRIDGE_FEATURE_AWS_DATABASE_IAM_AUTH, read per request
+    try {
+      await page.reload();
+      const panel = page.getByRole('region', { name: 'Database auth' });
+      await panel.waitFor();
+      const engines = panel.getByRole('table', { name: 'Engines and the fields they take' });
+      expect(await engines.getByRole('row').filter({ has: page.getByRole('cell', { name: 'redshift-serverless', exact: true }) }).textContent()).toContain('workgroupName');
+      await expect.poll(() => panel.getByRole('button', { name: 'Get token' }).isDisabled(), SLOW).toBe(true);
+      await panel.getByLabel('Database host').fill('db.example.com');
+      await panel.getByLabel('Database user').fill('app');
+      await panel.getByRole('button', { name: 'Get token' }).click();
+      const answer = panel.getByRole('status', { name: 'Database token check' });
+      await answer.waitFor();
+      expect(await answer.textContent()).toMatch(/postgres: user app, a \d+-character password valid until .* for db\.example\.com:5432/);
+      expect(await panel.getByLabel('db-token command').textContent()).toBe('rolebridge db-token --connection etl --engine postgres --host db.example.com --db-user app');
+      await expectAccessible('database auth');
+      await screenshot(page, 'database-auth');
+
+      // What only the server checks, refused in place with its code and the field named.
+      await panel.getByLabel('Database host').fill('https://db.example.com');
+      watch.expect('POST', '/api/v1/tenants/acme/connections/etl/db-auth-check', 400);
+      await panel.getByRole('button', { name: 'Get token' }).click();
+      const refusal = panel.getByRole('alert').filter({ hasText: 'invalid_db_auth_request' });
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toContain('host: must be a host name');
+    } finally {
+      world.server.deps.config.features.awsDatabaseIamAuth = false;
+    }
+  });
+
   it('renders the trust policy for a scope in every format, and set-up codes with their command', async () => {
     await page.getByRole('link', { name: 'Trust policy' }).click();
     const panel = page.getByRole('tabpanel');
@@ -272,6 +350,16 @@ describe('web console, driven in chromium', { timeout: 90_000 }, () => {
     await page.getByRole('radio', { name: 'The whole tenant' }).check();
     await page.getByRole('tab', { name: 'JSON' }).click();
     await panel.getByText('tenant:acme:*').first().waitFor();
+    // A component across deployments: `scope=component:etl` (any-subset scopes). A server from before them refuses
+    // it with its code, shown in place; one with them answers every deployment's etl.
+    await page.getByRole('radio', { name: 'A component across deployments' }).check();
+    watch.expect('GET', '/api/v1/tenants/acme/trust-policy', 400);
+    const asked = page.waitForResponse((response) => new URL(response.url()).searchParams.get('scope') === 'component:etl');
+    await page.getByLabel('Component', { exact: true }).fill('etl');
+    const answer = await asked;
+    if (answer.ok()) await panel.getByText('tenant:acme:deployment:*:component:etl').first().waitFor();
+    else await panel.getByRole('alert').waitFor();
+    await page.getByText('Scope sent: component:etl').waitFor();
     await expectAccessible('trust policy');
 
     await page.getByRole('link', { name: 'Set-up codes' }).click();

@@ -43,7 +43,8 @@ export function trustPolicy(issuer: string, subject: string): string {
   });
 }
 
-export async function startConsoleWorld(): Promise<ConsoleWorld> {
+/** `env`: more server environment (e.g. the test IdP's ROLEBRIDGE_AUTH_JWT_* for the console's IdP sign-in). */
+export async function startConsoleWorld(options: { env?: Record<string, string> } = {}): Promise<ConsoleWorld> {
   if (!existsSync(join(import.meta.dirname, '..', '..', 'web', 'dist', 'index.html'))) {
     throw new Error('The console is not built: run `npm run build:web` (npm test and npm install build it).');
   }
@@ -51,7 +52,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
   const now = (): number => Date.now() + offset;
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1', now });
   const config = loadConfig(
-    { ROLEBRIDGE_MASTER_KEY: MASTER_KEY, ROLEBRIDGE_ADMIN_TOKEN: CONSOLE_ADMIN_TOKEN },
+    { ROLEBRIDGE_MASTER_KEY: MASTER_KEY, ROLEBRIDGE_ADMIN_TOKEN: CONSOLE_ADMIN_TOKEN, ...options.env },
     { databaseUrl: 'sqlite::memory:', host: '127.0.0.1', port: 0, logLevel: 'warn' },
   );
   const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });

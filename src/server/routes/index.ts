@@ -6,6 +6,7 @@ import { registerConnectionRoutes } from './connections.js';
 import { registerConnectionTestRoutes } from './connection_test.js';
 import { registerCredentialRoutes } from './credentials.js';
 import { registerDbAuthRoutes } from './db_auth.js';
+import { registerDbAuthCheckRoutes } from './db_auth_check.js';
 import { registerHealthRoutes } from './health.js';
 import { registerIssuerPublicRoutes } from './issuer_public.js';
 import { registerKeyRoutes } from './keys.js';
@@ -40,6 +41,7 @@ export const routeRegistrations: Array<(app: FastifyInstance, ctx: RouteContext)
   registerConnectionTestRoutes,
   registerCredentialRoutes,
   registerDbAuthRoutes,
+  registerDbAuthCheckRoutes,
   registerPolicyRoutes,
   registerSetupCodeRoutes,
   registerSetupCliRoutes,

@@ -34,6 +34,12 @@ export interface TokenConfig {
   createdAt: string;
 }
 
+/** POST …/token-configs/{name}/preview: a token's claims but iat/nbf/exp/jti, and the compact JWT's size in bytes. */
+export interface TokenPreview {
+  claims: Record<string, unknown>;
+  size: number;
+}
+
 export interface Workload {
   id: string;
   deployment: string;
@@ -80,6 +86,8 @@ export interface Diagnosis extends DiagnosisFinding {
     | { status: 'proven'; scope: 'statement' | 'document'; replaces?: string; refusedProbes: string[]; admittedAsBefore: string[] }
     | { status: 'none'; reason: string };
   transient: boolean;
+  /** packed_policy_too_large: what went into the packed session (STS's percent, session tags, session policy, the target). */
+  packedSize?: Record<string, unknown>;
   sts?: { operation: string; step: number; roleArn: string; code: string; message: string; httpStatus?: number; requestId?: string };
 }
 
@@ -110,6 +118,10 @@ export interface ConnectionTestResult {
   steps: TestStep[];
   diagnosis?: Diagnosis;
   probes: Probe[];
+  /** trust_too_broad findings that do not fail the test (the role admits siblings of the same tenant). */
+  warnings?: Diagnosis[];
+  /** What changed since the previous test (started_failing, probe_accepted, recovered). */
+  changes?: Array<Record<string, unknown>>;
 }
 
 export interface ConnectionTestRecord {
@@ -120,6 +132,22 @@ export interface ConnectionTestRecord {
   diagnosisCode: string | null;
   acceptedProbes: string[];
   durationMs: number;
+}
+
+/** GET …/connections/{c}/db-auth: whether database IAM auth is on, and each engine's fields. */
+export interface DbAuthInfo {
+  enabled: boolean;
+  engines: Array<{ engine: string; fields: string[]; required: string[] }>;
+}
+
+/** POST …/connections/{c}/db-auth-check: all of a db-auth-token answer but the password. */
+export interface DbAuthCheck {
+  engine: string;
+  username: string;
+  passwordLength: number;
+  expiresAt: string;
+  host?: string;
+  port?: number;
 }
 
 export interface TrustPolicyAnswer {
@@ -136,8 +164,8 @@ export interface SetupCode {
   expiresAt: string;
   tenant: string;
   tokenConfig: string;
-  scope: string | null;
-  connection: string | null;
+  scope?: string | null;
+  connection?: string | null;
   command: string;
   /** The set-up CLI this server serves as one file; null when it was not built. */
   setupCli: { version: string; file: string; url: string; sha256: string } | null;

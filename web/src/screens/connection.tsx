@@ -5,7 +5,9 @@ import { Link, navigate, useLocationPath } from '../router';
 import { useCan } from '../session';
 import { formatTime } from '../ui/age';
 import { Empty, ErrorNote, Loading } from '../ui/states';
+import { useAction } from '../ui/use_action';
 import { useApi } from '../ui/use_api';
+import { DbAuthPanel } from './db_auth_panel';
 import { DiagnosisPanel } from './diagnosis_panel';
 
 /** One connection: its settings, "Test connection" (the doctor), the latest result and the test history. */
@@ -15,23 +17,17 @@ export function ConnectionScreen({ tenant, name }: { tenant: Tenant; name: strin
   const connection = useApi((signal) => call<Connection>('getConnection', { params, signal }), `connection:${tenant.id}:${name}`);
   const history = useApi((signal) => call<{ tests: ConnectionTestRecord[] }>('listConnectionTests', { params, query: { limit: 20 }, signal }), `tests:${tenant.id}:${name}`);
   const [result, setResult] = useState<ConnectionTestResult | undefined>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const testing = useAction(() => call<ConnectionTestResult>('testConnection', { params, body: {} }));
+  const { busy, error } = testing;
 
   const path = useLocationPath();
   const started = useRef(false);
 
   const test = async (): Promise<void> => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      setResult(await call<ConnectionTestResult>('testConnection', { params, body: {} }));
-      history.reload();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    const answer = await testing.run();
+    if (!answer) return;
+    setResult(answer);
+    history.reload();
   };
 
   // "Test connection" in a list opens this page with ?run=test: run it once, and drop the parameter so a reload does not.
@@ -98,6 +94,7 @@ export function ConnectionScreen({ tenant, name }: { tenant: Tenant; name: strin
       )}
       <ErrorNote error={error} />
       {result ? <TestResult result={result} /> : null}
+      {connection.data ? <DbAuthPanel tenant={tenant} connection={name} /> : null}
 
       <h3>Test history</h3>
       {history.loading && !history.data ? <Loading what="test history" /> : null}
@@ -154,6 +151,30 @@ function TestResult({ result }: { result: ConnectionTestResult }): ReactNode {
         ))}
       </ol>
       {result.diagnosis ? <DiagnosisPanel diagnosis={result.diagnosis} /> : null}
+      {result.warnings && result.warnings.length > 0 ? (
+        <div className="warning-note">
+          <h4>Warnings (the test still passes)</h4>
+          <ul>
+            {result.warnings.map((warning, index) => (
+              <li key={`${warning.code}-${index}`}>
+                <code className="error-code">{warning.code}</code> {warning.cause} {warning.fix}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {result.changes && result.changes.length > 0 ? (
+        <>
+          <h4>Changes since the previous test</h4>
+          <ul>
+            {result.changes.map((change, index) => (
+              <li key={index}>
+                <code>{JSON.stringify(change)}</code>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <h4>Probes (tokens the role must refuse)</h4>
       {result.probes.length === 0 ? (
         <Empty>No probes ran (they run after a successful exchange).</Empty>

@@ -4,7 +4,9 @@ import type { ChainHop, Connection, Diagnosis, Tenant, TokenConfig } from '../ap
 import { Link, navigate } from '../router';
 import { ReadOnlyNote, useCan } from '../session';
 import { formatTime } from '../ui/age';
-import { Empty, ErrorNote, Loading } from '../ui/states';
+import { ListShell } from '../ui/list_shell';
+import { ErrorNote } from '../ui/states';
+import { useAction } from '../ui/use_action';
 import { useApi } from '../ui/use_api';
 import { DiagnosisPanel } from './diagnosis_panel';
 
@@ -17,49 +19,48 @@ export function ConnectionsScreen({ tenant }: { tenant: Tenant }): ReactNode {
     <section aria-labelledby="connections-heading">
       <h2 id="connections-heading">Connections</h2>
       <p className="hint">A connection is a customer's IAM role (and optional AssumeRole hops) that workloads get credentials for.</p>
-      {connections.loading && !connections.data ? <Loading what="connections" /> : null}
-      <ErrorNote error={connections.error} />
-      {connections.data && connections.data.connections.length === 0 ? <Empty>No connections yet. Add one with the customer's role ARN; it is verified before it is saved.</Empty> : null}
-      {connections.data && connections.data.connections.length > 0 ? (
-        <table>
-          <caption>Connections (open one to test it)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Role ARN</th>
-              <th scope="col">Region</th>
-              <th scope="col">Token config</th>
-              <th scope="col">Hops</th>
-              <th scope="col">Verified</th>
-              {can.operate ? <th scope="col">Doctor</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {connections.data.connections.map((connection) => (
-              <tr key={connection.name}>
-                <td id={`connection-${connection.name}`}>
-                  <Link to={`${base}/${encodeURIComponent(connection.name)}`}>{connection.name}</Link>
-                </td>
-                <td>
-                  <code>{connection.roleArn}</code>
-                </td>
-                <td>{connection.region}</td>
-                <td>{connection.tokenConfig}</td>
-                <td>{connection.chain.length}</td>
-                <td>{connection.verified ? `yes, ${formatTime(connection.verifiedAt)}` : 'no'}</td>
-                {can.operate ? (
-                  <td>
-                    {/* Opens the connection and runs the doctor there, where the steps and any diagnosis show. */}
-                    <button type="button" className="secondary" aria-describedby={`connection-${connection.name}`} onClick={() => navigate(`${base}/${encodeURIComponent(connection.name)}?run=test`)}>
-                      Test connection
-                    </button>
-                  </td>
-                ) : null}
+      <ListShell state={connections} what="connections" items={(data) => data.connections} empty="No connections yet. Add one with the customer's role ARN; it is verified before it is saved.">
+        {(rows) => (
+          <table>
+            <caption>Connections (open one to test it)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Role ARN</th>
+                <th scope="col">Region</th>
+                <th scope="col">Token config</th>
+                <th scope="col">Hops</th>
+                <th scope="col">Verified</th>
+                {can.operate ? <th scope="col">Doctor</th> : null}
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+            </thead>
+            <tbody>
+              {rows.map((connection) => (
+                <tr key={connection.name}>
+                  <td id={`connection-${connection.name}`}>
+                    <Link to={`${base}/${encodeURIComponent(connection.name)}`}>{connection.name}</Link>
+                  </td>
+                  <td>
+                    <code>{connection.roleArn}</code>
+                  </td>
+                  <td>{connection.region}</td>
+                  <td>{connection.tokenConfig}</td>
+                  <td>{connection.chain.length}</td>
+                  <td>{connection.verified ? `yes, ${formatTime(connection.verifiedAt)}` : 'no'}</td>
+                  {can.operate ? (
+                    <td>
+                      {/* Opens the connection and runs the doctor there, where the steps and any diagnosis show. */}
+                      <button type="button" className="secondary" aria-describedby={`connection-${connection.name}`} onClick={() => navigate(`${base}/${encodeURIComponent(connection.name)}?run=test`)}>
+                        Test connection
+                      </button>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </ListShell>
       {can.change ? (
         adding ? (
           <AddConnection tenant={tenant} onSaved={(name) => navigate(`${base}/${encodeURIComponent(name)}`)} onCancel={() => setAdding(false)} />
@@ -84,30 +85,24 @@ function AddConnection({ tenant, onSaved, onCancel }: { tenant: Tenant; onSaved:
   const [region, setRegion] = useState('us-east-1');
   const [tokenConfig, setTokenConfig] = useState('');
   const [hops, setHops] = useState<ChainHop[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const chosenConfig = tokenConfig || configs.data?.tokenConfigs[0]?.name || '';
   const arnProblem = roleArn && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(roleArn) ? 'A role ARN looks like arn:aws:iam::123456789012:role/name.' : '';
+  const saving = useAction(() => {
+    const chain = hops.filter((hop) => hop.roleArn.trim()).map((hop) => ({ roleArn: hop.roleArn.trim(), ...(hop.externalId ? { externalId: hop.externalId } : {}) }));
+    return call<Connection>('createConnection', {
+      params: { tenant: tenant.id },
+      body: { name, roleArn: roleArn.trim(), region, tokenConfig: chosenConfig, ...(chain.length ? { chain } : {}), verify: true },
+    });
+  });
+  const { busy, error } = saving;
   const diagnosis = error instanceof ApiError ? (error.details.diagnosis as Diagnosis | undefined) : undefined;
 
   const setHop = (index: number, hop: Partial<ChainHop>): void => setHops((current) => current.map((existing, i) => (i === index ? { ...existing, ...hop } : existing)));
 
   const save = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const chain = hops.filter((hop) => hop.roleArn.trim()).map((hop) => ({ roleArn: hop.roleArn.trim(), ...(hop.externalId ? { externalId: hop.externalId } : {}) }));
-      const saved = await call<Connection>('createConnection', {
-        params: { tenant: tenant.id },
-        body: { name, roleArn: roleArn.trim(), region, tokenConfig: chosenConfig, ...(chain.length ? { chain } : {}), verify: true },
-      });
-      onSaved(saved.name);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    const saved = await saving.run();
+    if (saved) onSaved(saved.name);
   };
 
   return (

@@ -78,6 +78,14 @@ export function DiagnosisPanel({ diagnosis }: { diagnosis: Diagnosis }): ReactNo
           <strong>No automatic fix:</strong> {diagnosis.offeredFix.reason}
         </p>
       ) : null}
+      {diagnosis.packedSize ? (
+        <>
+          <h4>What went into the packed session</h4>
+          <pre className="verbatim" tabIndex={0} aria-label="Packed session size">
+            {JSON.stringify(diagnosis.packedSize, null, 2)}
+          </pre>
+        </>
+      ) : null}
       {diagnosis.sts ? (
         <>
           <h4>STS answered</h4>

@@ -5,6 +5,7 @@ import { useCan } from '../session';
 import { formatAge, formatTime } from '../ui/age';
 import { CopyButton } from '../ui/copy_button';
 import { Empty, ErrorNote, Loading } from '../ui/states';
+import { useAction } from '../ui/use_action';
 import { useApi } from '../ui/use_api';
 
 const STAGES: Array<{ state: SigningKey['state'] | 'gone'; label: string; meaning: string }> = [
@@ -24,24 +25,19 @@ function stageOf(key: SigningKey): SigningKey['state'] | 'gone' {
 export function KeysOverview({ tenant }: { tenant: Tenant }): ReactNode {
   const can = useCan(tenant.id);
   const keys = useApi((signal) => call<{ keys: SigningKey[] }>('listKeys', { params: { tenant: tenant.id }, signal }), `keys:${tenant.id}`);
-  const [rotation, setRotation] = useState<{ error?: unknown; done?: string }>({});
-  const [busy, setBusy] = useState(false);
+  const [rotated, setRotated] = useState('');
   const [revoking, setRevoking] = useState<SigningKey | undefined>();
   const discovery = `${tenant.issuer}/.well-known/openid-configuration`;
   const jwks = `${tenant.issuer}/.well-known/jwks.json`;
 
+  const rotation = useAction(() => call<{ keys: SigningKey[] }>('rotateKeys', { params: { tenant: tenant.id }, body: {} }));
   const rotate = async (): Promise<void> => {
-    setBusy(true);
-    try {
-      const answer = await call<{ keys: SigningKey[] }>('rotateKeys', { params: { tenant: tenant.id }, body: {} });
-      const active = answer.keys.find((key) => key.state === 'active');
-      setRotation({ done: `Rotated: ${active?.kid ?? 'the next key'} now signs; the previous key stays published until its tokens expire.` });
-      keys.reload();
-    } catch (error) {
-      setRotation({ error });
-    } finally {
-      setBusy(false);
-    }
+    setRotated('');
+    const answer = await rotation.run();
+    if (!answer) return;
+    const active = answer.keys.find((key) => key.state === 'active');
+    setRotated(`Rotated: ${active?.kid ?? 'the next key'} now signs; the previous key stays published until its tokens expire.`);
+    keys.reload();
   };
 
   const notReady = rotation.error instanceof ApiError && rotation.error.code === 'rotation_not_ready' ? rotation.error : undefined;
@@ -141,7 +137,7 @@ export function KeysOverview({ tenant }: { tenant: Tenant }): ReactNode {
 
         {can.operate ? (
           <p>
-            <button type="button" onClick={() => void rotate()} disabled={busy}>
+            <button type="button" onClick={() => void rotate()} disabled={rotation.busy}>
               Rotate keys
             </button>
           </p>
@@ -160,7 +156,7 @@ export function KeysOverview({ tenant }: { tenant: Tenant }): ReactNode {
         ) : (
           <ErrorNote error={rotation.error} />
         )}
-        {rotation.done ? <p role="status">{rotation.done}</p> : null}
+        {rotated ? <p role="status">{rotated}</p> : null}
         {revoking ? (
           <RevokeConfirmation
             tenant={tenant}
@@ -177,18 +173,10 @@ export function KeysOverview({ tenant }: { tenant: Tenant }): ReactNode {
 }
 
 function RevokeConfirmation({ tenant, signingKey, onClose }: { tenant: Tenant; signingKey: SigningKey; onClose: (changed: boolean) => void }): ReactNode {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const revoke = async (): Promise<void> => {
-    setBusy(true);
-    try {
-      await call('revokeKey', { params: { tenant: tenant.id, kid: signingKey.kid }, body: {} });
-      onClose(true);
-    } catch (caught) {
-      setError(caught);
-      setBusy(false);
-    }
-  };
+  const revoke = useAction(async () => {
+    await call('revokeKey', { params: { tenant: tenant.id, kid: signingKey.kid }, body: {} });
+    onClose(true);
+  });
   return (
     <div role="alertdialog" aria-modal="false" aria-labelledby="revoke-title" aria-describedby="revoke-what-breaks" className="confirm">
       <h3 id="revoke-title">Revoke key {signingKey.kid}?</h3>
@@ -200,8 +188,8 @@ function RevokeConfirmation({ tenant, signingKey, onClose }: { tenant: Tenant; s
           <li>It cannot be undone. Use it when the key may be compromised; otherwise rotate.</li>
         </ul>
       </div>
-      <ErrorNote error={error} />
-      <button type="button" className="danger" onClick={() => void revoke()} disabled={busy}>
+      <ErrorNote error={revoke.error} />
+      <button type="button" className="danger" onClick={() => void revoke.run()} disabled={revoke.busy}>
         Revoke now
       </button>{' '}
       <button type="button" className="secondary" onClick={() => onClose(false)} autoFocus>

@@ -5,6 +5,7 @@ import { useCan } from '../session';
 import { formatTime } from '../ui/age';
 import { CopyBlock } from '../ui/copy_button';
 import { Empty, ErrorNote, Loading } from '../ui/states';
+import { useAction } from '../ui/use_action';
 import { useApi } from '../ui/use_api';
 
 /** A single-use set-up code for a customer, and the exact command they run with it. */
@@ -16,22 +17,18 @@ export function SetupCodesScreen({ tenant }: { tenant: Tenant }): ReactNode {
   const [connection, setConnection] = useState('');
   const [ttl, setTtl] = useState('3600');
   const [code, setCode] = useState<SetupCode | undefined>();
-  const [error, setError] = useState<unknown>();
   const chosenConfig = tokenConfig || configs.data?.tokenConfigs[0]?.name || '';
+  const create = useAction(() =>
+    call<SetupCode>('createSetupCode', {
+      params: { tenant: tenant.id },
+      body: { tokenConfig: chosenConfig, ttlSeconds: Number(ttl), ...(scope ? { scope } : {}), ...(connection ? { connection } : {}) },
+    }),
+  );
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setError(undefined);
-    try {
-      setCode(
-        await call<SetupCode>('createSetupCode', {
-          params: { tenant: tenant.id },
-          body: { tokenConfig: chosenConfig, ttlSeconds: Number(ttl), ...(scope ? { scope } : {}), ...(connection ? { connection } : {}) },
-        }),
-      );
-    } catch (caught) {
-      setError(caught);
-    }
+    const created = await create.run();
+    if (created) setCode(created);
   };
 
   return (
@@ -80,11 +77,13 @@ export function SetupCodesScreen({ tenant }: { tenant: Tenant }): ReactNode {
           <label htmlFor="sc-ttl">Valid for (seconds)</label>
           <input id="sc-ttl" type="number" min={60} max={86400} value={ttl} onChange={(event) => setTtl(event.target.value)} />
           <div />
-          <button type="submit">Create set-up code</button>
+          <button type="submit" disabled={create.busy}>
+            Create set-up code
+          </button>
         </form>
       ) : null}
       {!can.operate ? <p className="read-only">Creating set-up codes needs operator.</p> : null}
-      <ErrorNote error={error} />
+      <ErrorNote error={create.error} />
     </section>
   );
 }

@@ -4,7 +4,9 @@ import type { Tenant } from '../api/types';
 import { Link, navigate } from '../router';
 import { ReadOnlyNote, useCan } from '../session';
 import { formatTime } from '../ui/age';
-import { Empty, ErrorNote, Loading } from '../ui/states';
+import { ListShell } from '../ui/list_shell';
+import { ErrorNote } from '../ui/states';
+import { useAction } from '../ui/use_action';
 import { useApi } from '../ui/use_api';
 
 export function TenantsScreen(): ReactNode {
@@ -13,40 +15,35 @@ export function TenantsScreen(): ReactNode {
   return (
     <>
       <h1>Tenants</h1>
-      {tenants.loading && !tenants.data ? <Loading what="tenants" /> : null}
-      <ErrorNote error={tenants.error} />
-      {tenants.data && tenants.data.tenants.length === 0 ? (
-        <Empty>
-          <p>No tenants yet. A tenant is one customer-facing issuer with its own signing keys.</p>
-        </Empty>
-      ) : null}
-      {tenants.data && tenants.data.tenants.length > 0 ? (
-        <table>
-          <caption>Tenants and their issuers</caption>
-          <thead>
-            <tr>
-              <th scope="col">Id</th>
-              <th scope="col">Name</th>
-              <th scope="col">Issuer</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tenants.data.tenants.map((tenant) => (
-              <tr key={tenant.id}>
-                <td>
-                  <Link to={`/tenants/${encodeURIComponent(tenant.id)}`}>{tenant.id}</Link>
-                </td>
-                <td>{tenant.name}</td>
-                <td>
-                  <code>{tenant.issuer}</code>
-                </td>
-                <td>{formatTime(tenant.createdAt)}</td>
+      <ListShell state={tenants} what="tenants" items={(data) => data.tenants} empty={<p>No tenants yet. A tenant is one customer-facing issuer with its own signing keys.</p>}>
+        {(rows) => (
+          <table>
+            <caption>Tenants and their issuers</caption>
+            <thead>
+              <tr>
+                <th scope="col">Id</th>
+                <th scope="col">Name</th>
+                <th scope="col">Issuer</th>
+                <th scope="col">Created</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+            </thead>
+            <tbody>
+              {rows.map((tenant) => (
+                <tr key={tenant.id}>
+                  <td>
+                    <Link to={`/tenants/${encodeURIComponent(tenant.id)}`}>{tenant.id}</Link>
+                  </td>
+                  <td>{tenant.name}</td>
+                  <td>
+                    <code>{tenant.issuer}</code>
+                  </td>
+                  <td>{formatTime(tenant.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </ListShell>
       {can.change ? <CreateTenant /> : <ReadOnlyNote what="tenants" />}
     </>
   );
@@ -56,22 +53,13 @@ function CreateTenant(): ReactNode {
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const [algorithm, setAlgorithm] = useState<'ES256' | 'RS256'>('ES256');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const create = useAction(() => call<Tenant>('createTenant', { body: { id, name: name || id, signingAlgorithm: algorithm } }));
   const idProblem = id && !/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/.test(id) ? '3–63 of a–z, 0–9 and -, not starting or ending with -' : '';
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const tenant = await call<Tenant>('createTenant', { body: { id, name: name || id, signingAlgorithm: algorithm } });
-      navigate(`/tenants/${encodeURIComponent(tenant.id)}`);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    const tenant = await create.run();
+    if (tenant) navigate(`/tenants/${encodeURIComponent(tenant.id)}`);
   };
 
   return (
@@ -93,11 +81,11 @@ function CreateTenant(): ReactNode {
           <option value="RS256">RS256</option>
         </select>
         <div />
-        <button type="submit" disabled={busy || !id || Boolean(idProblem)}>
+        <button type="submit" disabled={create.busy || !id || Boolean(idProblem)}>
           Create tenant
         </button>
       </form>
-      <ErrorNote error={error} />
+      <ErrorNote error={create.error} />
     </section>
   );
 }

@@ -2,9 +2,13 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { call } from '../api/client';
 import type { Tenant, TokenConfig } from '../api/types';
 import { ReadOnlyNote, useCan } from '../session';
-import { Empty, ErrorNote, Loading } from '../ui/states';
+import { ListShell } from '../ui/list_shell';
+import { ErrorNote } from '../ui/states';
 import { SUBJECT_PLACEHOLDERS, subjectTemplateProblem } from '../ui/subject_template_check';
+import { parseClaims, parseSessionTags } from '../ui/token_config_draft';
+import { useAction } from '../ui/use_action';
 import { useApi } from '../ui/use_api';
+import { ClaimsPreview } from './claims_preview';
 
 export function TokenConfigsScreen({ tenant }: { tenant: Tenant }): ReactNode {
   const can = useCan(tenant.id);
@@ -13,40 +17,40 @@ export function TokenConfigsScreen({ tenant }: { tenant: Tenant }): ReactNode {
     <section aria-labelledby="token-configs-heading">
       <h2 id="token-configs-heading">Token configs</h2>
       <p className="hint">What a workload's token says: its audience, its subject and how long it lives. `default` is used when a token request names none.</p>
-      {configs.loading && !configs.data ? <Loading what="token configs" /> : null}
-      <ErrorNote error={configs.error} />
-      {configs.data && configs.data.tokenConfigs.length === 0 ? <Empty>No token configs yet: workloads cannot get tokens until one exists.</Empty> : null}
-      {configs.data && configs.data.tokenConfigs.length > 0 ? (
-        <table>
-          <caption>Token configs</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Audience</th>
-              <th scope="col">Subject template</th>
-              <th scope="col">Lifetime</th>
-              <th scope="col">Claims and session tags</th>
-            </tr>
-          </thead>
-          <tbody>
-            {configs.data.tokenConfigs.map((config) => (
-              <tr key={config.name}>
-                <td>{config.name}</td>
-                <td>
-                  <code>{config.audience}</code>
-                </td>
-                <td>
-                  <code>{config.subjectTemplate}</code>
-                </td>
-                <td>{config.lifetimeSeconds} s</td>
-                <td>
-                  <code>{JSON.stringify({ ...config.claims, ...(config.sessionTags ? { sessionTags: config.sessionTags } : {}) })}</code>
-                </td>
+      <ListShell state={configs} what="token configs" items={(data) => data.tokenConfigs} empty="No token configs yet: workloads cannot get tokens until one exists.">
+        {(rows) => (
+          <table>
+            <caption>Token configs</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Audience</th>
+                <th scope="col">Subject template</th>
+                <th scope="col">Lifetime</th>
+                <th scope="col">Claims and session tags</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+            </thead>
+            <tbody>
+              {rows.map((config) => (
+                <tr key={config.name}>
+                  <td>{config.name}</td>
+                  <td>
+                    <code>{config.audience}</code>
+                  </td>
+                  <td>
+                    <code>{config.subjectTemplate}</code>
+                  </td>
+                  <td>{config.lifetimeSeconds} s</td>
+                  <td>
+                    <code>{JSON.stringify({ ...config.claims, ...(config.sessionTags ? { sessionTags: config.sessionTags } : {}) })}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </ListShell>
+      {configs.data && configs.data.tokenConfigs.length > 0 ? <ClaimsPreview tenant={tenant} configs={configs.data.tokenConfigs} /> : null}
       {can.change ? <CreateTokenConfig tenant={tenant} onCreated={configs.reload} /> : <ReadOnlyNote what="token configs" />}
     </section>
   );
@@ -59,35 +63,10 @@ function CreateTokenConfig({ tenant, onCreated }: { tenant: Tenant; onCreated: (
   const [lifetime, setLifetime] = useState('300');
   const [claims, setClaims] = useState('');
   const [tags, setTags] = useState('');
-  const [error, setError] = useState<unknown>();
   const [created, setCreated] = useState('');
   const problem = subjectTemplateProblem(template);
-  let claimsProblem = '';
-  let parsedClaims: Record<string, unknown> | undefined;
-  if (claims.trim()) {
-    try {
-      const value: unknown = JSON.parse(claims);
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) claimsProblem = 'Claims are a JSON object.';
-      else parsedClaims = value as Record<string, unknown>;
-    } catch {
-      claimsProblem = 'Claims are not valid JSON yet.';
-    }
-  }
-  // Session tags, one `Key=value` a line (values may use the placeholders); a trailing `*` marks a transitive key.
-  const tagLines = tags.split('\n').map((line) => line.trim()).filter(Boolean);
-  const badTag = tagLines.find((line) => !/^[\w+=,.@:/-]+\*?=.*$/.test(line));
-  const tagsProblem = badTag ? `“${badTag}” is not Key=value.` : '';
-  const principalTags: Record<string, string> = {};
-  const transitiveTagKeys: string[] = [];
-  if (!tagsProblem) {
-    for (const line of tagLines) {
-      const at = line.indexOf('=');
-      const rawKey = line.slice(0, at);
-      const key = rawKey.endsWith('*') ? rawKey.slice(0, -1) : rawKey;
-      principalTags[key] = line.slice(at + 1);
-      if (rawKey.endsWith('*')) transitiveTagKeys.push(key);
-    }
-  }
+  const { claims: parsedClaims, problem: claimsProblem } = parseClaims(claims);
+  const { sessionTags, problem: tagsProblem } = parseSessionTags(tags);
   const example = template
     .replaceAll('{tenant}', tenant.id)
     .replaceAll('{deployment}', 'prod')
@@ -95,27 +74,27 @@ function CreateTokenConfig({ tenant, onCreated }: { tenant: Tenant; onCreated: (
     .replaceAll('{region}', 'us-east-1')
     .replaceAll('{workload}', 'wl_example');
 
+  const create = useAction(() =>
+    call<TokenConfig>('createTokenConfig', {
+      params: { tenant: tenant.id },
+      body: {
+        name,
+        audience,
+        subjectTemplate: template,
+        lifetimeSeconds: Number(lifetime),
+        ...(parsedClaims ? { claims: parsedClaims } : {}),
+        ...(sessionTags ? { sessionTags } : {}),
+      },
+    }),
+  );
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setError(undefined);
-    try {
-      const config = await call<TokenConfig>('createTokenConfig', {
-        params: { tenant: tenant.id },
-        body: {
-          name,
-          audience,
-          subjectTemplate: template,
-          lifetimeSeconds: Number(lifetime),
-          ...(parsedClaims ? { claims: parsedClaims } : {}),
-          ...(tagLines.length ? { sessionTags: { principalTags, ...(transitiveTagKeys.length ? { transitiveTagKeys } : {}) } } : {}),
-        },
-      });
-      setCreated(`Token config ${config.name} created.`);
-      setName('');
-      onCreated();
-    } catch (caught) {
-      setError(caught);
-    }
+    setCreated('');
+    const config = await create.run();
+    if (!config) return;
+    setCreated(`Token config ${config.name} created.`);
+    setName('');
+    onCreated();
   };
 
   return (
@@ -157,11 +136,11 @@ function CreateTokenConfig({ tenant, onCreated }: { tenant: Tenant; onCreated: (
           </p>
         </div>
         <div />
-        <button type="submit" disabled={Boolean(problem) || Boolean(claimsProblem) || Boolean(tagsProblem) || !name}>
+        <button type="submit" disabled={create.busy || Boolean(problem) || Boolean(claimsProblem) || Boolean(tagsProblem) || !name}>
           Create token config
         </button>
       </form>
-      <ErrorNote error={error} />
+      <ErrorNote error={create.error} />
       {created ? <p role="status">{created}</p> : null}
     </>
   );

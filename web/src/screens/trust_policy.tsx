@@ -3,6 +3,7 @@ import { call } from '../api/client';
 import type { Tenant, TokenConfig, TrustPolicyAnswer, Workload } from '../api/types';
 import { CopyButton } from '../ui/copy_button';
 import { Empty, ErrorNote, Loading } from '../ui/states';
+import { scopeOf, type ScopeKind } from '../ui/trust_scope';
 import { useApi } from '../ui/use_api';
 
 const FORMATS = [
@@ -12,20 +13,6 @@ const FORMATS = [
   { id: 'cli', label: 'AWS CLI', file: 'rolebridge-role.sh' },
 ] as const;
 type Format = (typeof FORMATS)[number]['id'];
-type ScopeKind = 'workload' | 'deployment' | 'component' | 'tenant';
-
-function scopeOf(kind: ScopeKind, workload: string, deployment: string, component: string): string | undefined {
-  switch (kind) {
-    case 'workload':
-      return workload ? `workload:${workload}` : undefined;
-    case 'deployment':
-      return deployment ? [`deployment:${deployment}`, ...(component ? [`component:${component}`] : [])].join(',') : undefined;
-    case 'component':
-      return component ? `component:${component}` : undefined;
-    case 'tenant':
-      return 'tenant';
-  }
-}
 
 /** The trust policy a customer's role needs, for a scope the operator picks, in the format they deploy with. */
 export function TrustPolicyScreen({ tenant }: { tenant: Tenant }): ReactNode {
@@ -36,6 +23,7 @@ export function TrustPolicyScreen({ tenant }: { tenant: Tenant }): ReactNode {
   const [workload, setWorkload] = useState('');
   const [deployment, setDeployment] = useState('');
   const [component, setComponent] = useState('');
+  const [region, setRegion] = useState('');
   const [accountId, setAccountId] = useState('');
   const [roleName, setRoleName] = useState('rolebridge-access');
   const [format, setFormat] = useState<Format>('json');
@@ -44,7 +32,7 @@ export function TrustPolicyScreen({ tenant }: { tenant: Tenant }): ReactNode {
 
   const chosenConfig = tokenConfig || configs.data?.tokenConfigs[0]?.name || '';
   const chosenWorkload = workload || workloads.data?.workloads[0]?.id || '';
-  const scope = scopeOf(kind, chosenWorkload, deployment, component);
+  const scope = scopeOf({ kind, workload: chosenWorkload, deployment, component, region });
   const ready = Boolean(chosenConfig && scope && (accountId === '' || /^\d{12}$/.test(accountId)));
   const key = `${tenant.id}|${chosenConfig}|${scope}|${format}|${accountId}|${roleName}`;
   const policy = useApi(
@@ -93,7 +81,7 @@ export function TrustPolicyScreen({ tenant }: { tenant: Tenant }): ReactNode {
           {(
             [
               ['workload', 'One workload'],
-              ['deployment', 'A deployment (optionally one component)'],
+              ['deployment', 'A deployment (optionally one component or region)'],
               ['component', 'A component across deployments'],
               ['tenant', 'The whole tenant'],
             ] as const
@@ -126,6 +114,11 @@ export function TrustPolicyScreen({ tenant }: { tenant: Tenant }): ReactNode {
           <>
             <label htmlFor="tp-component">Component{kind === 'deployment' ? ' (optional)' : ''}</label>
             <input id="tp-component" value={component} onChange={(event) => setComponent(event.target.value)} />
+            <label htmlFor="tp-region">Region (optional)</label>
+            <input id="tp-region" value={region} onChange={(event) => setRegion(event.target.value)} aria-describedby="tp-scope-hint" />
+            <p id="tp-scope-hint" className="hint span">
+              Scope sent: <code>{scope ?? '—'}</code> (what is left out matches any value)
+            </p>
           </>
         ) : null}
         <label htmlFor="tp-account">Customer account id (optional)</label>

@@ -4,7 +4,9 @@ import type { Connection, Tenant, Workload } from '../api/types';
 import { ReadOnlyNote, useCan } from '../session';
 import { formatTime } from '../ui/age';
 import { CopyBlock } from '../ui/copy_button';
-import { Empty, ErrorNote, Loading } from '../ui/states';
+import { ListShell } from '../ui/list_shell';
+import { ErrorNote } from '../ui/states';
+import { useAction } from '../ui/use_action';
 import { useApi } from '../ui/use_api';
 import { workloadSnippets } from '../ui/workload_snippets';
 
@@ -18,50 +20,49 @@ export function WorkloadsScreen({ tenant }: { tenant: Tenant }): ReactNode {
       <h2 id="workloads-heading">Workloads</h2>
       <p className="hint">A workload is one deployment's component; its secret gets it tokens and AWS credentials.</p>
       {created ? <CreatedWorkload tenant={tenant} workload={created} onDone={() => setCreated(undefined)} /> : null}
-      {workloads.loading && !workloads.data ? <Loading what="workloads" /> : null}
-      <ErrorNote error={workloads.error} />
-      {workloads.data && workloads.data.workloads.length === 0 ? <Empty>No workloads yet.</Empty> : null}
-      {workloads.data && workloads.data.workloads.length > 0 ? (
-        <table>
-          <caption>Workloads (secrets are never shown again)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Id</th>
-              <th scope="col">Deployment</th>
-              <th scope="col">Component</th>
-              <th scope="col">Region</th>
-              <th scope="col">Subject (default token config)</th>
-              <th scope="col">Created</th>
-              <th scope="col">Status</th>
-              {can.change ? <th scope="col">Actions</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {workloads.data.workloads.map((workload) => (
-              <tr key={workload.id}>
-                <td>
-                  <code>{workload.id}</code>
-                </td>
-                <td>{workload.deployment}</td>
-                <td>{workload.component}</td>
-                <td>{workload.region ?? '—'}</td>
-                <td>{workload.subject ? <code>{workload.subject}</code> : '—'}</td>
-                <td>{formatTime(workload.createdAt)}</td>
-                <td>{workload.disabledAt ? <span className="badge failed">disabled {formatTime(workload.disabledAt)}</span> : <span className="badge ok">enabled</span>}</td>
-                {can.change ? (
-                  <td>
-                    {workload.disabledAt ? null : (
-                      <button type="button" className="danger" onClick={() => setDisabling(workload)}>
-                        Disable {workload.id}
-                      </button>
-                    )}
-                  </td>
-                ) : null}
+      <ListShell state={workloads} what="workloads" items={(data) => data.workloads} empty="No workloads yet.">
+        {(rows) => (
+          <table>
+            <caption>Workloads (secrets are never shown again)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Id</th>
+                <th scope="col">Deployment</th>
+                <th scope="col">Component</th>
+                <th scope="col">Region</th>
+                <th scope="col">Subject (default token config)</th>
+                <th scope="col">Created</th>
+                <th scope="col">Status</th>
+                {can.change ? <th scope="col">Actions</th> : null}
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+            </thead>
+            <tbody>
+              {rows.map((workload) => (
+                <tr key={workload.id}>
+                  <td>
+                    <code>{workload.id}</code>
+                  </td>
+                  <td>{workload.deployment}</td>
+                  <td>{workload.component}</td>
+                  <td>{workload.region ?? '—'}</td>
+                  <td>{workload.subject ? <code>{workload.subject}</code> : '—'}</td>
+                  <td>{formatTime(workload.createdAt)}</td>
+                  <td>{workload.disabledAt ? <span className="badge failed">disabled {formatTime(workload.disabledAt)}</span> : <span className="badge ok">enabled</span>}</td>
+                  {can.change ? (
+                    <td>
+                      {workload.disabledAt ? null : (
+                        <button type="button" className="danger" onClick={() => setDisabling(workload)}>
+                          Disable {workload.id}
+                        </button>
+                    )}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </ListShell>
       {disabling ? (
         <DisableConfirmation
           tenant={tenant}
@@ -91,19 +92,15 @@ function CreateWorkload({ tenant, onCreated }: { tenant: Tenant; onCreated: (wor
   const [deployment, setDeployment] = useState('');
   const [component, setComponent] = useState('');
   const [region, setRegion] = useState('');
-  const [error, setError] = useState<unknown>();
+  const create = useAction(() => call<Workload>('createWorkload', { params: { tenant: tenant.id }, body: { deployment, component, ...(region ? { region } : {}) } }));
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setError(undefined);
-    try {
-      const workload = await call<Workload>('createWorkload', { params: { tenant: tenant.id }, body: { deployment, component, ...(region ? { region } : {}) } });
-      setDeployment('');
-      setComponent('');
-      setRegion('');
-      onCreated(workload);
-    } catch (caught) {
-      setError(caught);
-    }
+    const workload = await create.run();
+    if (!workload) return;
+    setDeployment('');
+    setComponent('');
+    setRegion('');
+    onCreated(workload);
   };
   return (
     <>
@@ -116,11 +113,11 @@ function CreateWorkload({ tenant, onCreated }: { tenant: Tenant; onCreated: (wor
         <label htmlFor="wl-region">Workload region (optional)</label>
         <input id="wl-region" value={region} onChange={(event) => setRegion(event.target.value)} />
         <div />
-        <button type="submit" disabled={!deployment || !component}>
+        <button type="submit" disabled={create.busy || !deployment || !component}>
           Create workload
         </button>
       </form>
-      <ErrorNote error={error} />
+      <ErrorNote error={create.error} />
     </>
   );
 }
@@ -148,18 +145,10 @@ function CreatedWorkload({ tenant, workload, onDone }: { tenant: Tenant; workloa
 }
 
 function DisableConfirmation({ tenant, workload, onClose }: { tenant: Tenant; workload: Workload; onClose: (changed: boolean) => void }): ReactNode {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const disable = async (): Promise<void> => {
-    setBusy(true);
-    try {
-      await call('disableWorkload', { params: { tenant: tenant.id, workload: workload.id }, body: {} });
-      onClose(true);
-    } catch (caught) {
-      setError(caught);
-      setBusy(false);
-    }
-  };
+  const disable = useAction(async () => {
+    await call('disableWorkload', { params: { tenant: tenant.id, workload: workload.id }, body: {} });
+    onClose(true);
+  });
   return (
     <div role="alertdialog" aria-modal="false" aria-labelledby="disable-title" aria-describedby="disable-what-breaks" className="confirm">
       <h3 id="disable-title">Disable workload {workload.id}?</h3>
@@ -167,8 +156,8 @@ function DisableConfirmation({ tenant, workload, onClose }: { tenant: Tenant; wo
         Its secret stops working at once: {workload.deployment}/{workload.component} gets no new tokens or AWS credentials (those already
         issued live until they expire). It cannot be enabled again; create a new workload to get a new secret.
       </p>
-      <ErrorNote error={error} />
-      <button type="button" className="danger" onClick={() => void disable()} disabled={busy}>
+      <ErrorNote error={disable.error} />
+      <button type="button" className="danger" onClick={() => void disable.run()} disabled={disable.busy}>
         Disable now
       </button>{' '}
       <button type="button" className="secondary" onClick={() => onClose(false)} autoFocus>
