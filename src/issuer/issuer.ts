@@ -415,13 +415,7 @@ export class Issuer {
     const record: TokenConfigRecord = {
       tenantId,
       name: compiled.name,
-      audience: compiled.audience,
-      subjectTemplate: compiled.subjectTemplate.source,
-      lifetimeSeconds: compiled.lifetimeSeconds,
-      claims: compiled.claims,
-      sessionTags: compiled.sessionTags
-        ? { principalTags: sessionTagsToInput(compiled.sessionTags).principalTags, transitiveTagKeys: [...compiled.sessionTags.transitiveTagKeys] }
-        : null,
+      ...storedSettings(compiled),
       createdAt: at,
       updatedAt: at,
     };
@@ -494,13 +488,7 @@ export class Issuer {
     });
     const record: TokenConfigRecord = {
       ...stored,
-      audience: compiled.audience,
-      subjectTemplate: compiled.subjectTemplate.source,
-      lifetimeSeconds: compiled.lifetimeSeconds,
-      claims: compiled.claims,
-      sessionTags: compiled.sessionTags
-        ? { principalTags: sessionTagsToInput(compiled.sessionTags).principalTags, transitiveTagKeys: [...compiled.sessionTags.transitiveTagKeys] }
-        : null,
+      ...storedSettings(compiled),
       updatedAt: new Date(this.options.now()).toISOString(),
     };
     const before = tokenConfigView(stored);
@@ -679,5 +667,18 @@ function tokenConfigView(record: TokenConfigRecord): TokenConfigView {
         }
       : null,
     createdAt: record.createdAt,
+  };
+}
+
+/** The settings of a token config as its row stores them (create and update write the same columns). */
+function storedSettings(compiled: ReturnType<typeof compileTokenConfig>): Pick<TokenConfigRecord, 'audience' | 'subjectTemplate' | 'lifetimeSeconds' | 'claims' | 'sessionTags'> {
+  return {
+    audience: compiled.audience,
+    subjectTemplate: compiled.subjectTemplate.source,
+    lifetimeSeconds: compiled.lifetimeSeconds,
+    claims: compiled.claims,
+    sessionTags: compiled.sessionTags
+      ? { principalTags: sessionTagsToInput(compiled.sessionTags).principalTags, transitiveTagKeys: [...compiled.sessionTags.transitiveTagKeys] }
+      : null,
   };
 }

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../core/index.js';
 import type { WorkloadRecord } from '../store/index.js';
 import type { Issuer } from './issuer.js';
 import { identityClaims } from './identity_claims.js';
+import { withProbeClaims } from './probe_claims.js';
 import { renderSubjectTemplate, type SubjectValues } from './subject_template.js';
 import { compileTokenConfig } from './token_config.js';
 import { subjectValuesOf } from './token_issuer.js';
@@ -17,8 +17,7 @@ export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 /** The audience of the wrong-audience probe: never a real client ID. */
 export const PROBE_AUDIENCE = 'rolebridge-probe-wrong-audience';
-/** Marks a probe token, so nobody mistakes it for a workload's (the jti carries it too). */
-export const PROBE_CLAIM = 'rolebridge_probe';
+export { PROBE_CLAIM } from './probe_claims.js';
 
 export interface ProbeToken {
   probe: ProbeKind;
@@ -36,9 +35,6 @@ export interface SkippedProbe {
   probe: ProbeKind;
   skipped: string;
 }
-
-/** Probes live for at most five minutes: they are used at once. */
-const PROBE_LIFETIME_SECONDS = 300;
 
 /**
  * Mints the probe token of one kind for the workload a connection is tested with: another component of
@@ -75,21 +71,11 @@ export async function mintProbeToken(
   const audience = probe === 'wrong_audience' ? PROBE_AUDIENCE : config.audience;
   const keys = issuer.keyRing.peek(workload.tenantId) ?? (await issuer.keyRing.get(workload.tenantId));
   const signer = issuer.keyRing.signerOf(keys);
-  const iat = Math.floor(input.now / 1000);
-  const exp = iat + Math.min(PROBE_LIFETIME_SECONDS, config.lifetimeSeconds);
-  const jti = `probe-${randomUUID()}`;
-  const claims: Record<string, unknown> = {
-    iss: keys.issuer,
-    sub: subject,
-    aud: audience,
-    iat,
-    nbf: iat,
-    exp,
-    jti,
-    ...identityClaims(config, values),
-    [PROBE_CLAIM]: probe,
-  };
-  return { probe, token: await signer.sign(claims), jti, claims, subject, audience, expiresAt: exp * 1000 };
+  const { claims, jti, expiresAt } = withProbeClaims(
+    { iss: keys.issuer, sub: subject, aud: audience, ...identityClaims(config, values) },
+    { now: input.now, jtiPrefix: 'probe', mark: probe, lifetimeSeconds: config.lifetimeSeconds },
+  );
+  return { probe, token: await signer.sign(claims), jti, claims, subject, audience, expiresAt };
 }
 
 /** The identity of the neighbour a probe impersonates; values stay within the subject-value alphabet. */

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Issuer } from './issuer.js';
-import { PROBE_CLAIM } from './probe_token.js';
+import { withProbeClaims } from './probe_claims.js';
 
 /** Which subject format a subject-migration probe carries: the stored template's, or the planned one's. */
 export type SubjectProbeLabel = 'current' | 'new';
@@ -16,9 +15,6 @@ export interface SubjectProbeToken {
   /** Epoch ms. */
   expiresAt: number;
 }
-
-/** Probes are exchanged at once: five minutes at most. */
-const PROBE_LIFETIME_SECONDS = 300;
 
 /**
  * A probe token of a token config for one workload, in the current subject format or a planned one
@@ -37,10 +33,7 @@ export async function mintSubjectProbeToken(
   });
   const keys = issuer.keyRing.peek(input.tenantId) ?? (await issuer.keyRing.get(input.tenantId));
   const signer = issuer.keyRing.signerOf(keys);
-  const iat = Math.floor(input.now / 1000);
-  const exp = iat + PROBE_LIFETIME_SECONDS;
-  const jti = `probe-${randomUUID()}`;
-  const claims: Record<string, unknown> = { ...preview.claims, iat, nbf: iat, exp, jti, [PROBE_CLAIM]: `subject_${input.label}` };
+  const { claims, jti, expiresAt } = withProbeClaims(preview.claims, { now: input.now, jtiPrefix: 'probe', mark: `subject_${input.label}` });
   return {
     label: input.label,
     token: await signer.sign(claims),
@@ -48,6 +41,6 @@ export async function mintSubjectProbeToken(
     claims,
     subject: String(preview.claims.sub),
     audience: String(preview.claims.aud),
-    expiresAt: exp * 1000,
+    expiresAt,
   };
 }
