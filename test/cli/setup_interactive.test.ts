@@ -25,11 +25,13 @@ describe('rolebridge setup aws, interactive in a pseudo-terminal', { timeout: 90
     await terminal.waitFor('IAM role name');
     terminal.type(KEYS.enter); // accept the suggested rolebridge-acme
     await terminal.waitFor('Which workloads may assume the role?');
-    terminal.type(KEYS.enter); // a deployment
+    terminal.type(KEYS.enter); // by deployment, component and/or region
     await terminal.waitFor('Deployment');
     terminal.type(`prod${KEYS.enter}`);
     await terminal.waitFor('Component (empty: every component)');
     terminal.type(`etl${KEYS.enter}`);
+    await terminal.waitFor('Region (empty: every region)');
+    terminal.type(KEYS.enter); // every region
     await terminal.waitFor('Permissions for the role');
     terminal.type(KEYS.enter); // none
   }
