@@ -26,8 +26,9 @@ export async function httpRequest(
 ): Promise<HttpAnswer> {
   const target = new URL(url);
   const https = target.protocol === 'https:';
-  // Only an https server costs the TLS stack.
-  const { request } = https ? await import('node:https') : await import('node:http');
+  // Only an https server costs the TLS stack. getBuiltinModule, not import(): on Node 22 the ESM wrapper of
+  // node:http reads every export, its lazy fetch ones too, and so loads undici on every run.
+  const { request } = https ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
   const headers: Record<string, string> = { ...options.headers, connection: 'close' };
   if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
   const requestOptions: RequestOptions = {
