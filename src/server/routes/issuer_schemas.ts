@@ -8,6 +8,13 @@ export const tenantParams = {
   properties: { tenant: { type: 'string', minLength: 1, maxLength: 63, description: 'Tenant id' } },
 } as const;
 
+/** A token config's routes: `/tenants/{tenant}/token-configs/{name}/…`. */
+export const tokenConfigParams = {
+  type: 'object',
+  required: ['tenant', 'name'],
+  properties: { ...tenantParams.properties, name: { type: 'string', minLength: 1, maxLength: 100, description: 'Token config name' } },
+} as const;
+
 export const tenantSchema = {
   type: 'object',
   required: ['id', 'name', 'issuer', 'signingAlgorithm', 'createdAt'],

@@ -7,7 +7,7 @@ import { parseArn, RENDER_FORMATS, renderPolicy, type PolicyJson, type RenderFor
 import { subjectMigrationTrust } from '../../setup/index.js';
 import type { TenantView, TokenConfigView } from '../../issuer/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
-import { tenantParams } from './issuer_schemas.js';
+import { tokenConfigParams } from './issuer_schemas.js';
 import type { RouteContext } from './route_context.js';
 
 interface SubjectMigrationBody {
@@ -56,11 +56,7 @@ export function registerSubjectMigrationRoutes(app: FastifyInstance, ctx: RouteC
           'one (after it), both rendered in every format. The scope of a connection\'s policies is the scope the connection serves, else its probe workload, unless `scopes` names ' +
           'one (same syntax as the trust-policy route). `breaking` lists the connections a switch would break (PATCH answers 409 for them).',
         security: [{ adminToken: [] }],
-        params: {
-          type: 'object',
-          required: ['tenant', 'name'],
-          properties: { ...tenantParams.properties, name: { type: 'string', minLength: 1, maxLength: 100, description: 'Token config name' } },
-        },
+        params: tokenConfigParams,
         body: {
           type: 'object',
           additionalProperties: false,

@@ -3,7 +3,7 @@ import type { TokenConfigInput, TokenConfigPatch, TokenPreviewInput } from '../.
 import { actorOf } from '../../access/index.js';
 import { ConflictError } from '../../core/index.js';
 import { errorResponseSchema } from '../error_envelope.js';
-import { sessionTagsSchema, tenantParams, tokenConfigSchema } from './issuer_schemas.js';
+import { sessionTagsSchema, tenantParams, tokenConfigParams, tokenConfigSchema } from './issuer_schemas.js';
 import type { RouteContext } from './route_context.js';
 
 /** `POST|GET /api/v1/tenants/{tenant}/token-configs`, `PATCH …/token-configs/{name}` and `POST …/token-configs/{name}/preview`. */
@@ -84,11 +84,7 @@ export function registerTokenConfigRoutes(app: FastifyInstance, ctx: RouteContex
           'does not admit it, the answer is 409 `subject_change_breaks_connections` with the connections in `details.connections`, and nothing ' +
           'is saved. `force: true` saves anyway; the audit event records the connections the change was forced past.',
         security: [{ adminToken: [] }],
-        params: {
-          type: 'object',
-          required: ['tenant', 'name'],
-          properties: { ...tenantParams.properties, name: { type: 'string', minLength: 1, maxLength: 100, description: 'Token config name' } },
-        },
+        params: tokenConfigParams,
         body: {
           type: 'object',
           additionalProperties: false,
@@ -152,11 +148,7 @@ export function registerTokenConfigRoutes(app: FastifyInstance, ctx: RouteContex
           'size in bytes of that compact JWT. subjectTemplate, audience, claims and sessionTags replace the stored values and are validated ' +
           'as on create (same 400 codes).',
         security: [{ adminToken: [] }],
-        params: {
-          type: 'object',
-          required: ['tenant', 'name'],
-          properties: { ...tenantParams.properties, name: { type: 'string', minLength: 1, maxLength: 100, description: 'Token config name' } },
-        },
+        params: tokenConfigParams,
         body: {
           type: 'object',
           additionalProperties: false,
