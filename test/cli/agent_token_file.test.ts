@@ -7,20 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
+import { stderrOf } from '../helpers/cli_stderr.js';
 
 // Nothing listens on port 9 (discard): a token fetched first would fail with "cannot reach" instead.
 const SERVER = 'http://127.0.0.1:9';
-
-async function stderrOf(run: () => Promise<number>): Promise<{ code: number; stderr: string }> {
-  const chunks: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => chunks.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    return { code: await run(), stderr: chunks.join('') };
-  } finally {
-    process.stderr.write = write;
-  }
-}
 
 let dir: string;
 const saved = process.env.ROLEBRIDGE_WORKLOAD_SECRET;

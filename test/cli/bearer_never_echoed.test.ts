@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RolebridgeApiClient } from '../../src/setup/index.js';
 import { runCli } from '../../src/cli/index.js';
+import { stderrOf } from '../helpers/cli_stderr.js';
 
 const SECRET = 'rb_wl_Sup3rSecretValue0123456789';
 // Nothing listens on port 9 (discard): were the secret sent, the call would fail with "cannot reach".
@@ -19,17 +20,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rb-bearer-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function stderrOf(run: () => Promise<number>): Promise<{ code: number; stderr: string }> {
-  const chunks: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => chunks.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    return { code: await run(), stderr: chunks.join('') };
-  } finally {
-    process.stderr.write = write;
-  }
-}
 
 describe('a secret that is not a single header-safe word', () => {
   const saved = process.env.ROLEBRIDGE_WORKLOAD_SECRET;

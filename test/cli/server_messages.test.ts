@@ -12,18 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
+import { stderrOf } from '../helpers/cli_stderr.js';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/test_server.js';
-
-async function stderrOf(run: () => Promise<number>): Promise<{ code: number; stderr: string }> {
-  const chunks: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => chunks.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    return { code: await run(), stderr: chunks.join('') };
-  } finally {
-    process.stderr.write = write;
-  }
-}
 
 const listen = async <S extends HttpServer | HttpsServer>(server: S): Promise<string> => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

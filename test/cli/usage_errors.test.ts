@@ -4,17 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
-
-async function stderrOf(run: () => Promise<number>): Promise<{ code: number; stderr: string }> {
-  const chunks: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => chunks.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    return { code: await run(), stderr: chunks.join('') };
-  } finally {
-    process.stderr.write = write;
-  }
-}
+import { stderrOf } from '../helpers/cli_stderr.js';
 
 describe('a usage error', () => {
   it.each([
